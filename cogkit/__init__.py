@@ -1,0 +1,100 @@
+"""cogkit: AWS Cognito as a pure, in-process Python library.
+
+Quick start::
+
+    import cogkit
+
+    svc = cogkit.Cognito()
+    pool = svc.create_user_pool("app", username_attributes=["email"],
+                                auto_verified_attributes=["email"])
+    client = pool.create_client("web", explicit_auth_flows=["ALLOW_USER_PASSWORD_AUTH",
+                                                            "ALLOW_REFRESH_TOKEN_AUTH"])
+    auth = cogkit.AuthFlow(pool)
+    auth.sign_up(client.id, "ann@example.com", "Correct-horse-1")
+    auth.confirm_sign_up(client.id, "ann@example.com",
+                         svc.outbox.last(to="ann@example.com").code)
+    tokens = auth.initiate(client.id, "USER_PASSWORD_AUTH", USERNAME="ann@example.com",
+                           PASSWORD="Correct-horse-1").tokens
+"""
+
+from cogkit.domain import (
+    AppClient,
+    AuthFlow,
+    AuthResult,
+    Challenge,
+    ClientSettings,
+    CodeDelivery,
+    Cognito,
+    InvitationTemplate,
+    PasswordPolicy,
+    PoolDescription,
+    RecoveryMechanism,
+    SignUpResult,
+    Tokens,
+    TokenVerificationError,
+    User,
+    UserPool,
+    UserPoolConfig,
+    VerificationTemplate,
+    secret_hash,
+)
+from cogkit.domain.attributes import SchemaAttribute
+from cogkit.domain.enums import (
+    AuthFlowType,
+    ChallengeName,
+    ExplicitAuthFlow,
+    UserStatus,
+)
+from cogkit.errors import CogkitError, CognitoError
+from cogkit.services.clock import Clock, FrozenClock, SystemClock
+from cogkit.services.codes import FixedCodes, RandomCodes
+from cogkit.services.delivery import Channel, Message, MessageSender, Outbox, Purpose
+from cogkit.services.ids import RandomIds, SeededIds
+from cogkit.services.passwords import PasswordProfile
+from cogkit.services.tokens import GeneratedKeys, SharedKeyPool
+
+__version__ = "0.1.0.dev0"
+
+__all__ = [
+    "AppClient",
+    "AuthFlow",
+    "AuthFlowType",
+    "AuthResult",
+    "Challenge",
+    "ChallengeName",
+    "Channel",
+    "ClientSettings",
+    "Clock",
+    "CodeDelivery",
+    "CogkitError",
+    "Cognito",
+    "CognitoError",
+    "ExplicitAuthFlow",
+    "FixedCodes",
+    "FrozenClock",
+    "GeneratedKeys",
+    "InvitationTemplate",
+    "Message",
+    "MessageSender",
+    "Outbox",
+    "PasswordPolicy",
+    "PasswordProfile",
+    "PoolDescription",
+    "Purpose",
+    "RandomCodes",
+    "RandomIds",
+    "RecoveryMechanism",
+    "SchemaAttribute",
+    "SeededIds",
+    "SharedKeyPool",
+    "SignUpResult",
+    "SystemClock",
+    "TokenVerificationError",
+    "Tokens",
+    "User",
+    "UserPool",
+    "UserPoolConfig",
+    "UserStatus",
+    "VerificationTemplate",
+    "secret_hash",
+]

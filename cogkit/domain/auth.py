@@ -1,0 +1,864 @@
+"""``AuthFlow``: sign-up, confirmation, sign-in with challenges, refresh, and the calls a
+signed-in user makes with an access token.
+
+Sign-in is a small state machine.  ``initiate`` runs the flow the client asked for
+(``USER_PASSWORD_AUTH``, ``REFRESH_TOKEN_AUTH``, ...); a flow either issues tokens or
+returns a challenge with a single-use, expiring session, which ``respond`` resumes.  Flows
+and challenges are looked up in two tables (``FLOWS``, ``CHALLENGES``) so further flows
+(SRP, custom auth, MFA) plug in beside the password flows without touching them.
+"""
+
+from __future__ import annotations
+
+import json
+import math
+from collections.abc import Callable, Iterable, Mapping
+from typing import TYPE_CHECKING, Any, ClassVar
+
+import attrs
+
+from cogkit.domain import _accounts as accounts
+from cogkit.domain import _validate as v
+from cogkit.domain import messages
+from cogkit.domain import tokens as token_rules
+from cogkit.domain._runtime import Runtime
+from cogkit.domain.attributes import VERIFIED_FLAGS
+from cogkit.domain.client import AppClient
+from cogkit.domain.config import UserPoolConfig
+from cogkit.domain.enums import (
+    AuthFlowType,
+    ChallengeName,
+    ExplicitAuthFlow,
+    RecoveryOption,
+    UserStatus,
+    VerifiedAttribute,
+)
+from cogkit.domain.messages import CodeDelivery
+from cogkit.domain.tokens import Grant, Tokens, TokenVerificationError
+from cogkit.domain.users import User
+from cogkit.errors import (
+    CodeMismatchError,
+    ExpiredCodeError,
+    InvalidParameterError,
+    NotAuthorizedError,
+    PasswordResetRequiredError,
+    ResourceNotFoundError,
+    UnauthorizedError,
+    UnsupportedOperationError,
+    UnsupportedTokenTypeError,
+    UserNotConfirmedError,
+    UserNotFoundError,
+)
+from cogkit.services.codes import secret_digest
+from cogkit.services.delivery import Channel, Purpose
+from cogkit.stores.records import SessionRecord, UserRecord
+
+if TYPE_CHECKING:
+    from cogkit.domain.pool import UserPool
+
+__all__ = ["AuthFlow", "AuthResult", "Challenge", "SignUpResult"]
+
+CONFIRMATION_TTL = 24 * 3600
+FORGOT_PASSWORD_TTL = 3600
+VERIFICATION_TTL = 24 * 3600
+
+
+@attrs.frozen
+class Challenge:
+    """A challenge to answer with ``AuthFlow.respond`` (all parameters are strings)."""
+
+    name: ChallengeName
+    parameters: Mapping[str, str]
+    session: str = attrs.field(repr=False)
+
+
+@attrs.frozen
+class AuthResult:
+    """The outcome of ``initiate``/``respond``: tokens, or a challenge to answer."""
+
+    tokens: Tokens | None = None
+    challenge: Challenge | None = None
+
+    @property
+    def challenge_name(self) -> ChallengeName | None:
+        return None if self.challenge is None else self.challenge.name
+
+    @property
+    def session(self) -> str | None:
+        return None if self.challenge is None else self.challenge.session
+
+
+@attrs.frozen
+class SignUpResult:
+    """Cognito's ``SignUpResponse``."""
+
+    user_confirmed: bool
+    user_sub: str
+    code_delivery: CodeDelivery | None = None
+
+
+@attrs.frozen
+class _Attempt:
+    """One sign-in in progress: who, through which client, by which flow."""
+
+    config: UserPoolConfig
+    client: AppClient
+    user: UserRecord
+    admin: bool
+    client_metadata: Mapping[str, str] = attrs.field(factory=dict)
+
+
+_FLOW_PERMISSION = {
+    AuthFlowType.USER_PASSWORD_AUTH: ExplicitAuthFlow.ALLOW_USER_PASSWORD_AUTH,
+    AuthFlowType.ADMIN_USER_PASSWORD_AUTH: ExplicitAuthFlow.ALLOW_ADMIN_USER_PASSWORD_AUTH,
+    AuthFlowType.ADMIN_NO_SRP_AUTH: ExplicitAuthFlow.ALLOW_ADMIN_USER_PASSWORD_AUTH,
+    AuthFlowType.REFRESH_TOKEN_AUTH: ExplicitAuthFlow.ALLOW_REFRESH_TOKEN_AUTH,
+    AuthFlowType.REFRESH_TOKEN: ExplicitAuthFlow.ALLOW_REFRESH_TOKEN_AUTH,
+    AuthFlowType.USER_SRP_AUTH: ExplicitAuthFlow.ALLOW_USER_SRP_AUTH,
+    AuthFlowType.CUSTOM_AUTH: ExplicitAuthFlow.ALLOW_CUSTOM_AUTH,
+    AuthFlowType.USER_AUTH: ExplicitAuthFlow.ALLOW_USER_AUTH,
+}
+#: Flows only the admin API (IAM-signed) may start, and flows it may not.
+_ADMIN_ONLY = frozenset({AuthFlowType.ADMIN_USER_PASSWORD_AUTH, AuthFlowType.ADMIN_NO_SRP_AUTH})
+_PUBLIC_ONLY = frozenset({AuthFlowType.USER_PASSWORD_AUTH})
+
+FlowHandler = Callable[["AuthFlow", UserPoolConfig, AppClient, Mapping[str, str], bool,
+                        Mapping[str, str]], AuthResult]
+ChallengeHandler = Callable[["AuthFlow", _Attempt, SessionRecord, Mapping[str, str]],
+                            AuthResult]
+
+
+class AuthFlow:
+    """The sign-up and sign-in engine of one user pool."""
+
+    #: Auth flows by name; later features register theirs here.
+    FLOWS: ClassVar[dict[AuthFlowType, FlowHandler]] = {}
+    #: Challenge responders by name.
+    CHALLENGES: ClassVar[dict[ChallengeName, ChallengeHandler]] = {}
+
+    def __init__(self, pool: UserPool) -> None:
+        self.pool = pool
+        self._rt: Runtime = pool._rt
+
+    def __repr__(self) -> str:
+        return f"AuthFlow({self.pool.id!r})"
+
+    # -- shared lookups ----------------------------------------------------------------
+
+    def _client(self, client_id: str) -> tuple[UserPoolConfig, AppClient]:
+        v.client_id(client_id)
+        _record, config = self._rt.pool(self.pool.id)
+        return config, self._rt.client(client_id, self.pool.id)
+
+    def _find(self, config: UserPoolConfig, username: str) -> UserRecord | None:
+        return accounts.find(self._rt, self.pool.id, config, username)
+
+    def _unknown_user(self, client: AppClient, *, password: str | None = None) -> Exception:
+        """What a sign-in with an unknown user raises, by PreventUserExistenceErrors."""
+        if client.prevents_user_existence_errors:
+            if password is not None:
+                # As slow as checking a real password, so timing does not tell either.
+                self._rt.hasher.burn(password)
+            return NotAuthorizedError("Incorrect username or password.")
+        return UserNotFoundError("User does not exist.")
+
+    # -- sign-up -----------------------------------------------------------------------
+
+    def sign_up(
+        self,
+        client_id: str,
+        username: str,
+        password: str,
+        attributes: Mapping[str, str] | Iterable[Mapping[str, str]] | None = None,
+        *,
+        secret_hash: str | None = None,
+        validation_data: Mapping[str, str] | Iterable[Mapping[str, str]] | None = None,
+        client_metadata: Mapping[str, str] | None = None,
+    ) -> SignUpResult:
+        """Registers an UNCONFIRMED user and sends a confirmation code to the first
+        auto-verified attribute it has (phone before email, as Cognito does)."""
+        v.username(username)
+        v.password(password)
+        v.secret_hash(secret_hash)
+        given = accounts.attribute_map("user_attributes", attributes)
+        accounts.attribute_map("validation_data", validation_data)
+        v.client_metadata(client_metadata)
+        config, client = self._client(client_id)
+        client.check_secret_hash(username, secret_hash)
+        if config.allow_admin_create_user_only:
+            raise NotAuthorizedError("SignUp is not permitted for this user pool")
+        checked = accounts.check_attributes(config, given, client=client, creating=True)
+        internal, sub = accounts.sign_up_identity(config, self._rt, username, checked)
+        accounts.check_required(config, checked)
+        accounts.check_policy(config, password)
+        now = self._rt.now()
+        record = accounts.with_password(self._rt, UserRecord(
+            pool_id=self.pool.id, username=internal, sub=sub,
+            status=UserStatus.UNCONFIRMED.value, enabled=True, created_at=now,
+            modified_at=now, attributes=checked), password)
+        accounts.create(self._rt, config, record)
+        delivery = self._send_confirmation(config, record, Purpose.SIGN_UP)
+        return SignUpResult(user_confirmed=False, user_sub=sub, code_delivery=delivery)
+
+    @staticmethod
+    def _confirmation_attribute(config: UserPoolConfig, record: UserRecord) -> str | None:
+        verified = set(config.auto_verified_attributes)
+        for attribute in (VerifiedAttribute.PHONE_NUMBER, VerifiedAttribute.EMAIL):
+            if attribute in verified and record.attributes.get(attribute.value):
+                return attribute.value
+        return None
+
+    def _send_confirmation(self, config: UserPoolConfig, record: UserRecord,
+                           purpose: Purpose) -> CodeDelivery | None:
+        attribute = self._confirmation_attribute(config, record)
+        if attribute is None:
+            return None
+        return messages.send_code(self._rt, config, record, attribute=attribute,
+                                  purpose=purpose, store_purpose="sign_up",
+                                  ttl=CONFIRMATION_TTL, extra={"attribute": attribute})
+
+    def confirm_sign_up(
+        self,
+        client_id: str,
+        username: str,
+        code: str,
+        *,
+        secret_hash: str | None = None,
+        force_alias_creation: bool = False,
+        client_metadata: Mapping[str, str] | None = None,
+    ) -> None:
+        """Confirms a user with the code sent at sign-up; the attribute it went to becomes
+        verified (and, in alias pools, a sign-in alias)."""
+        v.username(username)
+        v.code(code)
+        v.secret_hash(secret_hash)
+        v.boolean("force_alias_creation", force_alias_creation)
+        v.client_metadata(client_metadata)
+        config, client = self._client(client_id)
+        client.check_secret_hash(username, secret_hash)
+        record = self._find(config, username)
+        if record is None:
+            if client.prevents_user_existence_errors:
+                raise CodeMismatchError("Invalid verification code provided, please try again.")
+            raise UserNotFoundError("Username/client id combination not found.")
+        if record.status != UserStatus.UNCONFIRMED:
+            raise NotAuthorizedError(
+                f"User cannot be confirmed. Current status is {record.status}")
+        found = messages.check_code(self._rt, record, "sign_up", code)
+        attribute = found.extra.get("attribute")
+
+        def confirm(current: UserRecord) -> UserRecord:
+            if current.status != UserStatus.UNCONFIRMED:
+                raise NotAuthorizedError(
+                    f"User cannot be confirmed. Current status is {current.status}")
+            changed = dict(current.attributes)
+            if isinstance(attribute, str) and current.attributes.get(attribute):
+                changed[VERIFIED_FLAGS[attribute]] = "true"
+            return attrs.evolve(current, status=UserStatus.CONFIRMED.value,
+                                attributes=changed, modified_at=self._rt.now())
+
+        accounts.mutate(self._rt, config, self.pool.id, record.username, confirm,
+                        force_alias=force_alias_creation)
+        messages.discard(self._rt, found)
+
+    def resend_confirmation_code(
+        self,
+        client_id: str,
+        username: str,
+        *,
+        secret_hash: str | None = None,
+        client_metadata: Mapping[str, str] | None = None,
+    ) -> CodeDelivery:
+        """Sends a new confirmation code (the previous one stops working)."""
+        v.username(username)
+        v.secret_hash(secret_hash)
+        v.client_metadata(client_metadata)
+        config, client = self._client(client_id)
+        client.check_secret_hash(username, secret_hash)
+        record = self._find(config, username)
+        if record is None or (not record.enabled and client.prevents_user_existence_errors):
+            if client.prevents_user_existence_errors:
+                return self._simulated_delivery(config, username)
+            raise UserNotFoundError("Username/client id combination not found.")
+        if record.status != UserStatus.UNCONFIRMED:
+            raise InvalidParameterError("User is already confirmed.", field="username")
+        delivery = self._send_confirmation(config, record, Purpose.RESEND_CODE)
+        if delivery is None:
+            raise InvalidParameterError(
+                "Auto verification not turned on for the user's attributes.", field="username")
+        return delivery
+
+    def _simulated_delivery(self, config: UserPoolConfig, username: str) -> CodeDelivery:
+        """A plausible answer for an unknown user (PreventUserExistenceErrors=ENABLED)."""
+        wants_phone = VerifiedAttribute.PHONE_NUMBER in config.auto_verified_attributes and \
+            VerifiedAttribute.EMAIL not in config.auto_verified_attributes
+        if wants_phone:
+            return CodeDelivery(messages.masked("phone_number", "+10000000000"), Channel.SMS,
+                                "phone_number")
+        local = username.partition("@")[0] or "x"
+        return CodeDelivery(messages.masked("email", f"{local}@example.com"), Channel.EMAIL,
+                            "email")
+
+    # -- sign-in -----------------------------------------------------------------------
+
+    def initiate(
+        self,
+        client_id: str,
+        auth_flow: AuthFlowType | str,
+        auth_parameters: Mapping[str, str] | None = None,
+        *,
+        client_metadata: Mapping[str, str] | None = None,
+        **parameters: str,
+    ) -> AuthResult:
+        """``InitiateAuth``: starts a sign-in.  Parameters may be given as a mapping or as
+        keywords (``USERNAME=..., PASSWORD=...``)."""
+        return self._initiate(client_id, auth_flow, auth_parameters, parameters,
+                              client_metadata, admin=False)
+
+    def admin_initiate(
+        self,
+        client_id: str,
+        auth_flow: AuthFlowType | str,
+        auth_parameters: Mapping[str, str] | None = None,
+        *,
+        client_metadata: Mapping[str, str] | None = None,
+        **parameters: str,
+    ) -> AuthResult:
+        """``AdminInitiateAuth``: the server-side variant (``ADMIN_USER_PASSWORD_AUTH``)."""
+        return self._initiate(client_id, auth_flow, auth_parameters, parameters,
+                              client_metadata, admin=True)
+
+    def _initiate(self, client_id: str, auth_flow: AuthFlowType | str,
+                  auth_parameters: Mapping[str, str] | None, keyword: Mapping[str, str],
+                  client_metadata: Mapping[str, str] | None, *, admin: bool) -> AuthResult:
+        flow = v.enum("auth_flow", auth_flow, AuthFlowType)
+        params = {**v.string_map("auth_parameters", auth_parameters),
+                  **v.string_map("auth_parameters", keyword)}
+        metadata = v.client_metadata(client_metadata)
+        config, client = self._client(client_id)
+        if (admin and flow in _PUBLIC_ONLY) or (not admin and flow in _ADMIN_ONLY):
+            raise InvalidParameterError("Initiate Auth method not supported.", field="auth_flow")
+        if not client.allows(_FLOW_PERMISSION[flow]):
+            raise InvalidParameterError(f"{flow.value} flow not enabled for this client",
+                                        field="auth_flow")
+        handler = self.FLOWS.get(flow)
+        if handler is None:
+            raise UnsupportedOperationError(f"cogkit does not implement the {flow.value} flow.")
+        return handler(self, config, client, params, admin, metadata)
+
+    @staticmethod
+    def _param(params: Mapping[str, str], name: str) -> str:
+        value = params.get(name)
+        if not value:
+            raise InvalidParameterError(f"Missing required parameter {name}", field=name)
+        return value
+
+    def _password_flow(self, config: UserPoolConfig, client: AppClient,
+                       params: Mapping[str, str], admin: bool,
+                       metadata: Mapping[str, str]) -> AuthResult:
+        """USER_PASSWORD_AUTH and ADMIN_USER_PASSWORD_AUTH."""
+        username = self._param(params, "USERNAME")
+        password = self._param(params, "PASSWORD")
+        client.check_secret_hash(username, params.get("SECRET_HASH"))
+        record = self._find(config, username)
+        if record is None:
+            raise self._unknown_user(client, password=password)
+        self._check_password(config, client, record, password)
+        return self._after_first_factor(_Attempt(config, client, record, admin, metadata))
+
+    def _check_password(self, config: UserPoolConfig, client: AppClient, record: UserRecord,
+                        password: str) -> UserRecord:
+        """Verifies a password with Cognito's gates: lockout, disabled, reset-required."""
+        now = self._rt.now()
+        if accounts.is_locked(record, now):
+            raise NotAuthorizedError("Password attempts exceeded")
+        if not record.enabled:
+            raise NotAuthorizedError("User is disabled.")
+        if record.password_hash is None:
+            if record.status == UserStatus.RESET_REQUIRED and \
+                    not client.prevents_user_existence_errors:
+                raise PasswordResetRequiredError("Password reset required for the user")
+            self._rt.hasher.burn(password)
+            raise NotAuthorizedError("Incorrect username or password.")
+        ok, upgraded = self._rt.hasher.verify(password, record.password_hash)
+        if not ok:
+            accounts.record_failure(self._rt, config, record)
+            raise NotAuthorizedError("Incorrect username or password.")
+        if upgraded is not None or record.failed_attempts or record.locked_until is not None:
+            def refresh(current: UserRecord) -> UserRecord | None:
+                cleared = accounts.clear_failures(current) or current
+                if upgraded is not None and current.password_hash == record.password_hash:
+                    cleared = attrs.evolve(cleared, password_hash=upgraded)
+                return None if cleared is current else cleared
+
+            record = accounts.mutate(self._rt, config, self.pool.id, record.username, refresh)
+        return record
+
+    def _after_first_factor(self, attempt: _Attempt) -> AuthResult:
+        """Status gates after a correct password, then the next challenge or tokens."""
+        record, config = attempt.user, attempt.config
+        status = UserStatus(record.status)
+        if status is UserStatus.UNCONFIRMED:
+            raise UserNotConfirmedError("User is not confirmed.")
+        if status is UserStatus.RESET_REQUIRED:
+            raise PasswordResetRequiredError("Password reset required for the user")
+        if status is UserStatus.FORCE_CHANGE_PASSWORD:
+            set_at = record.password_set_at or record.created_at
+            if self._rt.now() >= set_at + config.temporary_password_days * 86400:
+                raise NotAuthorizedError(
+                    "Temporary password has expired and must be reset by an administrator.")
+            return self._new_password_challenge(attempt)
+        return self._success(attempt)
+
+    def _success(self, attempt: _Attempt) -> AuthResult:
+        """Issues the tokens of a completed sign-in."""
+        client = attempt.client
+        grant = Grant(
+            auth_time=math.floor(self._rt.now()),
+            event_id=self._rt.ids.uuid4(),
+            origin_jti=self._rt.ids.uuid4() if client.settings.enable_token_revocation else None,
+        )
+        tokens = token_rules.issue(self._rt, attempt.config, client, attempt.user, grant,
+                                   with_refresh_token=True)
+        return AuthResult(tokens=tokens)
+
+    # -- challenges --------------------------------------------------------------------
+
+    def _challenge(self, attempt: _Attempt, name: ChallengeName,
+                   parameters: Mapping[str, str], state: Mapping[str, Any] | None = None
+                   ) -> AuthResult:
+        """Opens a session for ``name`` and returns the challenge."""
+        session = self._rt.tokens.new_session()
+        now = self._rt.now()
+        self._rt.store.put_session(SessionRecord(
+            digest=secret_digest(session), pool_id=self.pool.id,
+            client_id=attempt.client.id, username=attempt.user.username,
+            challenge=name.value, created_at=now,
+            expires_at=now + attempt.client.settings.auth_session_validity * 60,
+            state={"admin": attempt.admin, **(state or {})}))
+        params = {"USER_ID_FOR_SRP": attempt.user.username, **parameters}
+        return AuthResult(challenge=Challenge(name, params, session))
+
+    def _new_password_challenge(self, attempt: _Attempt) -> AuthResult:
+        record, config = attempt.user, attempt.config
+        missing = [f"userAttributes.{name}" for name in config.required_attributes
+                   if not record.attributes.get(name)]
+        current = dict(record.attributes)
+        return self._challenge(attempt, ChallengeName.NEW_PASSWORD_REQUIRED, {
+            "requiredAttributes": json.dumps(missing),
+            "userAttributes": json.dumps(current),
+        })
+
+    def respond(
+        self,
+        client_id: str,
+        challenge_name: ChallengeName | str,
+        challenge_responses: Mapping[str, str] | None = None,
+        *,
+        session: str,
+        client_metadata: Mapping[str, str] | None = None,
+        **responses: str,
+    ) -> AuthResult:
+        """``RespondToAuthChallenge``: answers a challenge within its session."""
+        return self._respond(client_id, challenge_name, challenge_responses, responses,
+                             session, client_metadata, admin=False)
+
+    def admin_respond(
+        self,
+        client_id: str,
+        challenge_name: ChallengeName | str,
+        challenge_responses: Mapping[str, str] | None = None,
+        *,
+        session: str,
+        client_metadata: Mapping[str, str] | None = None,
+        **responses: str,
+    ) -> AuthResult:
+        """``AdminRespondToAuthChallenge``."""
+        return self._respond(client_id, challenge_name, challenge_responses, responses,
+                             session, client_metadata, admin=True)
+
+    def _respond(self, client_id: str, challenge_name: ChallengeName | str,
+                 challenge_responses: Mapping[str, str] | None, keyword: Mapping[str, str],
+                 session: str, client_metadata: Mapping[str, str] | None, *,
+                 admin: bool) -> AuthResult:
+        name = v.enum("challenge_name", challenge_name, ChallengeName)
+        answers = {**v.string_map("challenge_responses", challenge_responses),
+                   **v.string_map("challenge_responses", keyword)}
+        metadata = v.client_metadata(client_metadata)
+        v.string("session", session, min_len=20, max_len=2048)
+        config, client = self._client(client_id)
+        stored = self._rt.store.get_session(secret_digest(session))
+        if stored is None or stored.pool_id != self.pool.id or stored.client_id != client.id:
+            raise NotAuthorizedError("Invalid session for the user.")
+        if self._rt.now() >= stored.expires_at:
+            raise NotAuthorizedError("Invalid session for the user, session is expired.")
+        if stored.challenge != name.value:
+            raise InvalidParameterError(
+                f"The session is for the {stored.challenge} challenge, not {name.value}.",
+                field="challenge_name")
+        username = self._param(answers, "USERNAME")
+        record = self._find(config, username)
+        if record is None or record.username != stored.username:
+            # The session belongs to one user: a client cannot swap USERNAME in its answer.
+            raise NotAuthorizedError("Invalid session for the user.")
+        client.check_secret_hash(username, answers.get("SECRET_HASH"))
+        if not record.enabled:
+            raise NotAuthorizedError("User is disabled.")
+        handler = self.CHALLENGES.get(name)
+        if handler is None:
+            raise InvalidParameterError(f"Cannot respond to the {name.value} challenge.",
+                                        field="challenge_name")
+        return handler(self, _Attempt(config, client, record, admin, metadata), stored, answers)
+
+    def _take(self, stored: SessionRecord) -> None:
+        """Uses the session up; the loser of a race is told the session is invalid."""
+        if self._rt.store.take_session(stored.digest) is None:
+            raise NotAuthorizedError("Invalid session for the user.")
+
+    def _answer_new_password(self, attempt: _Attempt, stored: SessionRecord,
+                             answers: Mapping[str, str]) -> AuthResult:
+        config, record = attempt.config, attempt.user
+        password = v.password(self._param(answers, "NEW_PASSWORD"), "NEW_PASSWORD")
+        given = {key.removeprefix("userAttributes."): value for key, value in answers.items()
+                 if key.startswith("userAttributes.")}
+        checked = accounts.check_attributes(config, given, client=attempt.client,
+                                            creating=False)
+        for name in checked:
+            if name in config.required_attributes and record.attributes.get(name):
+                raise InvalidParameterError(
+                    f"Cannot modify an already provided required attribute: {name}",
+                    field=f"userAttributes.{name}")
+        merged = {**record.attributes, **checked}
+        for name in config.required_attributes:
+            if not merged.get(name):
+                raise InvalidParameterError(f"Invalid attributes given, {name} is missing",
+                                            field=f"userAttributes.{name}")
+        accounts.check_policy(config, password)
+        self._take(stored)
+
+        def change(current: UserRecord) -> UserRecord:
+            if current.status != UserStatus.FORCE_CHANGE_PASSWORD:
+                raise NotAuthorizedError("Invalid session for the user.")
+            updated = attrs.evolve(current, attributes={**current.attributes, **checked})
+            return accounts.with_password(self._rt, updated, password,
+                                          status=UserStatus.CONFIRMED)
+
+        record = accounts.mutate(self._rt, config, self.pool.id, record.username, change)
+        return self._success(attrs.evolve(attempt, user=record))
+
+    # -- refresh -----------------------------------------------------------------------
+
+    def _refresh_flow(self, config: UserPoolConfig, client: AppClient,
+                      params: Mapping[str, str], admin: bool,
+                      metadata: Mapping[str, str]) -> AuthResult:
+        """REFRESH_TOKEN_AUTH: new ID and access tokens, no new refresh token."""
+        token = self._param(params, "REFRESH_TOKEN")
+        stored = self._rt.store.get_refresh_token(secret_digest(token))
+        if stored is None or stored.pool_id != self.pool.id or stored.client_id != client.id:
+            raise NotAuthorizedError("Invalid Refresh Token")
+        if stored.revoked_at is not None:
+            raise NotAuthorizedError("Refresh Token has been revoked")
+        if self._rt.now() >= stored.expires_at:
+            raise NotAuthorizedError("Refresh Token has expired")
+        if client.secret is not None:
+            presented = params.get("SECRET_HASH")
+            if not presented:
+                raise NotAuthorizedError(
+                    f"Client {client.id} is configured for secret but secret was not received")
+            try:
+                client.check_secret_hash(stored.username, presented)
+            except NotAuthorizedError:
+                raise NotAuthorizedError(
+                    f"SecretHash does not match for the client: {client.id}") from None
+        record = self._rt.store.get_user(self.pool.id, stored.username)
+        if record is None:
+            raise NotAuthorizedError("Invalid Refresh Token")
+        if not record.enabled:
+            raise NotAuthorizedError("User is disabled.")
+        grant = Grant(
+            auth_time=stored.auth_time,
+            event_id=stored.event_id,
+            origin_jti=stored.origin_jti if stored.extra.get("revocable", True) else None,
+            scopes=tuple(stored.extra.get("scopes", (token_rules.ADMIN_SCOPE,))),
+            device_key=stored.device_key,
+        )
+        tokens = token_rules.issue(self._rt, config, client, record, grant,
+                                   with_refresh_token=False)
+        return AuthResult(tokens=tokens)
+
+    def revoke_token(self, token: str, client_id: str, *,
+                     client_secret: str | None = None) -> None:
+        """``RevokeToken``: kills a refresh token and every token issued from it."""
+        v.token(token, "token")
+        config, client = self._client(client_id)
+        if client_secret is not None:
+            v.string("client_secret", client_secret, min_len=1, max_len=64)
+        if client.secret is not None and (client_secret is None or client_secret != client.secret):
+            raise UnauthorizedError("Unable to authenticate the client.")
+        if not client.settings.enable_token_revocation:
+            raise UnsupportedOperationError("Token revocation is not enabled for this client.")
+        if token.count(".") == 2:
+            raise UnsupportedTokenTypeError("Only refresh tokens can be revoked.")
+        stored = self._rt.store.get_refresh_token(secret_digest(token))
+        if stored is None or stored.pool_id != self.pool.id:
+            # RFC 7009: an unknown token is not an error.
+            return
+        if stored.client_id != client.id:
+            raise UnauthorizedError("The token was not issued to this client.")
+        self._rt.store.revoke_refresh_family(stored.origin_jti, self._rt.now())
+        _ = config
+
+    # -- forgotten passwords -----------------------------------------------------------
+
+    def forgot_password(
+        self,
+        client_id: str,
+        username: str,
+        *,
+        secret_hash: str | None = None,
+        client_metadata: Mapping[str, str] | None = None,
+    ) -> CodeDelivery:
+        """Sends a password-reset code to the user's verified email or phone (by the pool's
+        account-recovery order)."""
+        v.username(username)
+        v.secret_hash(secret_hash)
+        v.client_metadata(client_metadata)
+        config, client = self._client(client_id)
+        client.check_secret_hash(username, secret_hash)
+        record = self._find(config, username)
+        hide = client.prevents_user_existence_errors
+        if record is None:
+            if hide:
+                return self._simulated_delivery(config, username)
+            raise UserNotFoundError("Username/client id combination not found.")
+        if not record.enabled:
+            if hide:
+                return self._simulated_delivery(config, username)
+            raise NotAuthorizedError("User is disabled.")
+        attribute = self._recovery_attribute(config, record)
+        if attribute is None:
+            if hide:
+                return self._simulated_delivery(config, username)
+            raise InvalidParameterError(
+                "Cannot reset password for the user as there is no registered/verified email "
+                "or phone_number", field="username")
+        return messages.send_code(self._rt, config, record, attribute=attribute,
+                                  purpose=Purpose.FORGOT_PASSWORD,
+                                  store_purpose="forgot_password", ttl=FORGOT_PASSWORD_TTL)
+
+    @staticmethod
+    def _recovery_attribute(config: UserPoolConfig, record: UserRecord) -> str | None:
+        attributes = record.attributes
+
+        def verified(name: str) -> bool:
+            return bool(attributes.get(name)) and attributes.get(VERIFIED_FLAGS[name]) == "true"
+
+        order: list[str]
+        if config.account_recovery:
+            order = []
+            for mechanism in config.account_recovery:
+                if mechanism.name is RecoveryOption.ADMIN_ONLY:
+                    raise NotAuthorizedError("Contact administrator to reset password.")
+                order.append("email" if mechanism.name is RecoveryOption.VERIFIED_EMAIL
+                             else "phone_number")
+        else:
+            # Without AccountRecoverySetting Cognito prefers SMS to email.
+            order = ["phone_number", "email"]
+        for name in order:
+            if verified(name):
+                return name
+        return None
+
+    def confirm_forgot_password(
+        self,
+        client_id: str,
+        username: str,
+        code: str,
+        password: str,
+        *,
+        secret_hash: str | None = None,
+        client_metadata: Mapping[str, str] | None = None,
+    ) -> None:
+        """Sets a new password with the code from ``forgot_password``; the user becomes
+        CONFIRMED."""
+        v.username(username)
+        v.code(code)
+        v.password(password)
+        v.secret_hash(secret_hash)
+        v.client_metadata(client_metadata)
+        config, client = self._client(client_id)
+        client.check_secret_hash(username, secret_hash)
+        record = self._find(config, username)
+        if record is None or (not record.enabled and client.prevents_user_existence_errors):
+            if client.prevents_user_existence_errors:
+                raise CodeMismatchError("Invalid verification code provided, please try again.")
+            raise UserNotFoundError("Username/client id combination not found.")
+        if not record.enabled:
+            raise NotAuthorizedError("User is disabled.")
+        found = messages.check_code(self._rt, record, "forgot_password", code)
+        accounts.check_policy(config, password)
+        messages.consume(self._rt, found)
+        accounts.mutate(self._rt, config, self.pool.id, record.username,
+                        lambda current: accounts.with_password(self._rt, current, password,
+                                                               status=UserStatus.CONFIRMED))
+
+    # -- calls made with an access token ----------------------------------------------
+
+    def _access(self, access_token: str) -> tuple[UserPoolConfig, AppClient, UserRecord]:
+        """The pool configuration, client and user behind a valid access token."""
+        v.token(access_token, "access_token")
+        _record, config = self._rt.pool(self.pool.id)
+        claims = token_rules.verify(self._rt, self.pool.id, access_token, token_use="access")
+        scopes = str(claims.get("scope", "")).split()
+        if token_rules.ADMIN_SCOPE not in scopes:
+            raise NotAuthorizedError("Access Token does not have required scopes")
+        try:
+            client = self._rt.client(str(claims.get("client_id")), self.pool.id)
+        except ResourceNotFoundError:
+            raise TokenVerificationError("Invalid Access Token", reason="client") from None
+        record = self._rt.store.get_user(self.pool.id, str(claims.get("username")))
+        if record is None:
+            raise UserNotFoundError("User does not exist.")
+        if not record.enabled:
+            raise NotAuthorizedError("User is disabled.")
+        return config, client, record
+
+    def get_user(self, access_token: str) -> User:
+        """``GetUser``: the signed-in user, with the attributes the client may read."""
+        config, client, record = self._access(access_token)
+        names = frozenset(a.name for a in config.schema)
+        return User.from_record(record, readable=client.readable(names))
+
+    def update_user_attributes(
+        self,
+        access_token: str,
+        attributes: Mapping[str, str] | Iterable[Mapping[str, str]],
+        *,
+        client_metadata: Mapping[str, str] | None = None,
+    ) -> list[CodeDelivery]:
+        """``UpdateUserAttributes``: a changed email or phone becomes unverified and, when
+        auto-verified, gets a code; with ``attributes_require_verification_before_update``
+        the old value stays in force until the new one is verified."""
+        given = accounts.attribute_map("user_attributes", attributes)
+        v.client_metadata(client_metadata)
+        config, client, record = self._access(access_token)
+        checked = accounts.check_attributes(config, given, client=client, creating=False)
+        auto = {a.value for a in config.auto_verified_attributes}
+        hold = {a.value for a in config.attributes_require_verification_before_update}
+        to_verify = [name for name in ("email", "phone_number")
+                     if name in checked and checked[name] != record.attributes.get(name)]
+        pending = {name: checked.pop(name) for name in to_verify if name in hold}
+
+        def change(current: UserRecord) -> UserRecord:
+            merged = dict(current.attributes)
+            merged.update(checked)
+            for name in to_verify:
+                if name not in pending:
+                    merged[VERIFIED_FLAGS[name]] = "false"
+            return attrs.evolve(current, attributes=merged, modified_at=self._rt.now())
+
+        record = accounts.mutate(self._rt, config, self.pool.id, record.username, change)
+        deliveries = []
+        for name in to_verify:
+            if name not in auto:
+                continue
+            target = record
+            if name in pending:
+                target = attrs.evolve(record, attributes={**record.attributes,
+                                                          name: pending[name]})
+            deliveries.append(messages.send_code(
+                self._rt, config, target, attribute=name, purpose=Purpose.UPDATE_USER_ATTRIBUTE,
+                store_purpose=f"verify:{name}", ttl=VERIFICATION_TTL,
+                extra={"value": target.attributes[name]}))
+        return deliveries
+
+    def get_user_attribute_verification_code(
+        self,
+        access_token: str,
+        attribute_name: str,
+        *,
+        client_metadata: Mapping[str, str] | None = None,
+    ) -> CodeDelivery:
+        """Sends a code to verify the user's email or phone number."""
+        v.string("attribute_name", attribute_name, min_len=1, max_len=32)
+        v.client_metadata(client_metadata)
+        config, _client, record = self._access(access_token)
+        if attribute_name not in VERIFIED_FLAGS:
+            raise InvalidParameterError(
+                f"Only email and phone_number can be verified, not {attribute_name}.",
+                field="attribute_name")
+        value = record.attributes.get(attribute_name)
+        pending = self._rt.store.get_code(self.pool.id, record.username, f"verify:{attribute_name}")
+        if pending is not None and "value" in pending.extra:
+            value = str(pending.extra["value"])
+        if not value:
+            raise InvalidParameterError(f"The user has no {attribute_name} to verify.",
+                                        field="attribute_name")
+        target = attrs.evolve(record, attributes={**record.attributes, attribute_name: value})
+        return messages.send_code(self._rt, config, target, attribute=attribute_name,
+                                  purpose=Purpose.VERIFY_USER_ATTRIBUTE,
+                                  store_purpose=f"verify:{attribute_name}",
+                                  ttl=VERIFICATION_TTL, extra={"value": value})
+
+    def verify_user_attribute(self, access_token: str, attribute_name: str, code: str) -> None:
+        """Verifies an email or phone number with the code sent for it."""
+        v.string("attribute_name", attribute_name, min_len=1, max_len=32)
+        v.code(code, "code")
+        config, _client, record = self._access(access_token)
+        if attribute_name not in VERIFIED_FLAGS:
+            raise InvalidParameterError(
+                f"Only email and phone_number can be verified, not {attribute_name}.",
+                field="attribute_name")
+        found = messages.check_code(self._rt, record, f"verify:{attribute_name}", code)
+        value = found.extra.get("value")
+
+        def change(current: UserRecord) -> UserRecord:
+            merged = dict(current.attributes)
+            if isinstance(value, str):
+                merged[attribute_name] = value
+            if not merged.get(attribute_name):
+                raise ExpiredCodeError("Invalid code provided, please request a code again.")
+            merged[VERIFIED_FLAGS[attribute_name]] = "true"
+            return attrs.evolve(current, attributes=merged, modified_at=self._rt.now())
+
+        accounts.mutate(self._rt, config, self.pool.id, record.username, change)
+        messages.discard(self._rt, found)
+
+    def change_password(self, access_token: str, proposed_password: str,
+                        previous_password: str | None = None) -> None:
+        """``ChangePassword``: needs the current password; counts toward lockout."""
+        v.password(proposed_password, "proposed_password")
+        if previous_password is None:
+            raise InvalidParameterError("Missing required parameter PreviousPassword",
+                                        field="previous_password")
+        v.password(previous_password, "previous_password")
+        config, client, record = self._access(access_token)
+        self._check_password(config, client, record, previous_password)
+        accounts.check_policy(config, proposed_password)
+        accounts.mutate(self._rt, config, self.pool.id, record.username,
+                        lambda current: accounts.with_password(self._rt, current,
+                                                               proposed_password))
+
+    def delete_user(self, access_token: str) -> None:
+        """``DeleteUser``: the signed-in user deletes itself."""
+        _config, _client, record = self._access(access_token)
+        self._rt.store.delete_user(self.pool.id, record.username)
+
+    def global_sign_out(self, access_token: str) -> None:
+        """``GlobalSignOut``: revokes every refresh token of the user and their tokens."""
+        from cogkit.domain.pool import sign_out
+
+        config, _client, record = self._access(access_token)
+        sign_out(self._rt, config, record)
+
+
+AuthFlow.FLOWS.update({
+    AuthFlowType.USER_PASSWORD_AUTH: AuthFlow._password_flow,
+    AuthFlowType.ADMIN_USER_PASSWORD_AUTH: AuthFlow._password_flow,
+    AuthFlowType.ADMIN_NO_SRP_AUTH: AuthFlow._password_flow,
+    AuthFlowType.REFRESH_TOKEN_AUTH: AuthFlow._refresh_flow,
+    AuthFlowType.REFRESH_TOKEN: AuthFlow._refresh_flow,
+})
+AuthFlow.CHALLENGES.update({
+    ChallengeName.NEW_PASSWORD_REQUIRED: AuthFlow._answer_new_password,
+})

@@ -1,0 +1,202 @@
+"""``Cognito``: the service root.  It owns the store and the services (clock, IDs,
+password hashing, code delivery, signing keys) and creates and finds user pools."""
+
+from __future__ import annotations
+
+import string
+from typing import Any
+
+
+from cogkit.domain import _paging, _serde
+from cogkit.domain import _validate as v
+from cogkit.domain._paging import Page
+from cogkit.domain._runtime import Runtime
+from cogkit.domain.config import pool_config
+from cogkit.domain.pool import UserPool
+from cogkit.errors import ConfigurationError, StoreConflictError
+from cogkit.services.clock import Clock, SystemClock
+from cogkit.services.codes import CodeSource, RandomCodes
+from cogkit.services.delivery import MessageSender, Outbox
+from cogkit.services.ids import IdSource, RandomIds
+from cogkit.services.passwords import PasslibHasher, PasswordHasher, PasswordProfile
+from cogkit.services.tokens import GeneratedKeys, KeySource, TokenService
+from cogkit.stores.base import Store
+from cogkit.stores.memory import MemoryStore
+from cogkit.stores.records import PoolRecord
+
+__all__ = ["Cognito"]
+
+DEFAULT_REGION = "us-east-1"
+DEFAULT_ACCOUNT = "123456789012"
+
+
+class Cognito:
+    """A Cognito service: user pools and everything in them, kept in ``store``.
+
+    ``Cognito()`` keeps everything in memory with production-grade hashing.  Tests usually
+    freeze time and use the cheap hashing profile::
+
+        svc = Cognito(clock=FrozenClock(), password_profile=PasswordProfile.CHEAP)
+
+    Every collaborator can be replaced: ``clock``, ``ids`` (random or seeded),
+    ``codes`` (e.g. ``FixedCodes("123456")``), ``sender`` (the default ``Outbox`` records
+    every message), ``keys`` (where signing keys come from) and ``hasher``.
+    """
+
+    def __init__(
+        self,
+        store: Store | None = None,
+        *,
+        clock: Clock | None = None,
+        ids: IdSource | None = None,
+        password_profile: PasswordProfile | None = None,
+        hasher: PasswordHasher | None = None,
+        sender: MessageSender | None = None,
+        codes: CodeSource | None = None,
+        keys: KeySource | None = None,
+        region: str = DEFAULT_REGION,
+        account_id: str = DEFAULT_ACCOUNT,
+        issuer_base_url: str | None = None,
+    ) -> None:
+        if hasher is not None and password_profile is not None:
+            raise ConfigurationError("give either hasher or password_profile, not both")
+        v.string("region", region, min_len=1, max_len=32, pattern=r"[a-z]{2}(-[a-z]+)+-\d+")
+        v.string("account_id", account_id, pattern=r"\d{12}")
+        if issuer_base_url is not None:
+            v.string("issuer_base_url", issuer_base_url, min_len=1, max_len=1024,
+                     pattern=r"https?://\S+")
+        ids = ids or RandomIds()
+        self._rt = Runtime(
+            store=store if store is not None else MemoryStore(),
+            clock=clock or SystemClock(),
+            ids=ids,
+            hasher=hasher or PasslibHasher(password_profile or PasswordProfile.OWASP),
+            codes=codes or RandomCodes(ids),
+            sender=sender if sender is not None else Outbox(),
+            tokens=TokenService(keys or GeneratedKeys(), ids),
+            region=region,
+            account_id=account_id,
+            issuer_base_url=issuer_base_url,
+        )
+
+    @classmethod
+    def open(cls, url: str, **options: Any) -> Cognito:
+        """A service over the store at ``url``: ``memory://`` (in-process), and with the
+        ``sql`` extra ``sqlite:///path.db`` or ``postgresql+psycopg://...``."""
+        v.string("url", url, min_len=1)
+        if url.startswith("memory://"):
+            return cls(MemoryStore(), **options)
+        if url.startswith(("sqlite", "postgresql")):
+            from cogkit.stores import open_sql_store
+
+            return cls(open_sql_store(url), **options)
+        raise ConfigurationError(
+            f"cannot open {url!r}: use memory://, sqlite:///path.db or postgresql+psycopg://...")
+
+    def __repr__(self) -> str:
+        return f"Cognito(region={self._rt.region!r}, store={self._rt.store!r})"
+
+    def close(self) -> None:
+        """Releases the store (database connections)."""
+        self._rt.store.close()
+
+    def __enter__(self) -> Cognito:
+        return self
+
+    def __exit__(self, *exc: object) -> None:
+        self.close()
+
+    # -- collaborators -----------------------------------------------------------------
+
+    @property
+    def store(self) -> Store:
+        return self._rt.store
+
+    @property
+    def clock(self) -> Clock:
+        return self._rt.clock
+
+    @property
+    def region(self) -> str:
+        return self._rt.region
+
+    @property
+    def account_id(self) -> str:
+        return self._rt.account_id
+
+    @property
+    def outbox(self) -> Outbox:
+        """The outbox holding every message sent (when the sender is the default outbox)."""
+        if not isinstance(self._rt.sender, Outbox):
+            raise ConfigurationError(
+                "this service delivers messages through a custom sender, not an Outbox")
+        return self._rt.sender
+
+    # -- user pools --------------------------------------------------------------------
+
+    def create_user_pool(self, name: str, *, schema: Any = None, **config: Any) -> UserPool:
+        """A new user pool.  ``config`` takes ``UserPoolConfig`` fields, for example
+        ``username_attributes=["email"]``, ``auto_verified_attributes=["email"]``,
+        ``password_policy={"minimum_length": 12}``, ``mfa_configuration="OPTIONAL"``."""
+        v.string("pool_name", name, min_len=1, max_len=128, pattern=v.POOL_NAME)
+        if "mfa" in config:
+            config["mfa_configuration"] = config.pop("mfa")
+        built = pool_config(schema=schema, **config)
+        now = self._rt.now()
+        alphabet = string.ascii_letters + string.digits
+        for _attempt in range(10):
+            pool_id = f"{self._rt.region}_{self._rt.ids.choice_string(alphabet, 9)}"
+            record = PoolRecord(id=pool_id, name=name, created_at=now, modified_at=now,
+                                config=_serde.dump(built))
+            try:
+                self._rt.store.create_pool(record)
+            except StoreConflictError:
+                continue
+            self._rt.add_signing_keys(pool_id)
+            return UserPool(self._rt, pool_id)
+        raise StoreConflictError("could not find a free user pool id")
+
+    def user_pool(self, pool_id: str) -> UserPool:
+        """The pool ``pool_id``; ResourceNotFound when there is none."""
+        v.pool_id(pool_id)
+        self._rt.pool(pool_id)
+        return UserPool(self._rt, pool_id)
+
+    def list_user_pools(self, *, max_results: int = 60,
+                        next_token: str | None = None) -> Page[UserPool]:
+        v.integer("max_results", max_results, minimum=1, maximum=60)
+        after = None
+        if next_token is not None:
+            after = _paging.decode(next_token, "next_token", "pools").get("after")
+        records = self._rt.store.list_pools(after=after, limit=max_results + 1)
+        items = tuple(UserPool(self._rt, r.id) for r in records[:max_results])
+        token = (_paging.encode({"k": "pools", "after": items[-1].id})
+                 if len(records) > max_results else None)
+        return Page(items, token)
+
+    def delete_user_pool(self, pool_id: str) -> None:
+        self.user_pool(pool_id).delete()
+
+    def pool_for_client(self, client_id: str) -> UserPool:
+        """The pool an app client belongs to (ResourceNotFound for an unknown client)."""
+        v.client_id(client_id)
+        client = self._rt.client(client_id)
+        return UserPool(self._rt, client.pool_id)
+
+    def pool_for_token(self, token: str) -> UserPool:
+        """The pool that issued a token, read from its ``iss`` (not yet verified)."""
+        from cogkit.domain.tokens import TokenVerificationError
+        from cogkit.services.tokens import TokenFormatError
+
+        v.token(token, "access_token")
+        try:
+            claims = self._rt.tokens.unverified_claims(token)
+        except TokenFormatError:
+            raise TokenVerificationError("Invalid Access Token", reason="malformed") from None
+        issuer = claims.get("iss")
+        pool_id = issuer.rsplit("/", 1)[-1] if isinstance(issuer, str) else ""
+        if not v.POOL_ID.fullmatch(pool_id) or self._rt.store.get_pool(pool_id) is None:
+            raise TokenVerificationError("Invalid Access Token", reason="issuer")
+        return UserPool(self._rt, pool_id)
+
+

@@ -1,0 +1,236 @@
+"""Every error cogkit raises.
+
+``CogkitError`` is the base.  Errors that real Cognito also returns carry the AWS error name
+in ``code`` (``NotAuthorizedError.code == "NotAuthorizedException"``); the wire layer sends
+that name verbatim as ``__type``.  Messages name the field and the rule, never a secret.
+
+Foreign exceptions (pyjwt, passlib, SQLAlchemy, botocore) are translated where they are
+caught, with ``raise ... from exc``; none crosses the public API.
+"""
+
+from __future__ import annotations
+
+from typing import ClassVar
+
+__all__ = [
+    "AliasExistsError",
+    "CodeDeliveryFailureError",
+    "CodeMismatchError",
+    "CogkitError",
+    "CognitoError",
+    "ConcurrentModificationError",
+    "ConfigurationError",
+    "ExpiredCodeError",
+    "ForbiddenError",
+    "GroupExistsError",
+    "InternalError",
+    "InvalidLambdaResponseError",
+    "InvalidParameterError",
+    "InvalidPasswordError",
+    "InvalidUserPoolConfigurationError",
+    "LimitExceededError",
+    "MessageNotFoundError",
+    "NotAuthorizedError",
+    "PasswordHistoryPolicyViolationError",
+    "PasswordResetRequiredError",
+    "PreconditionNotMetError",
+    "ResourceNotFoundError",
+    "StoreConflictError",
+    "TooManyFailedAttemptsError",
+    "TooManyRequestsError",
+    "UnauthorizedError",
+    "UnexpectedLambdaError",
+    "UnsupportedOperationError",
+    "UnsupportedTokenTypeError",
+    "UnsupportedUserStateError",
+    "UserLambdaValidationError",
+    "UserNotConfirmedError",
+    "UserNotFoundError",
+    "UsernameExistsError",
+    "error_class_for_code",
+]
+
+
+class CogkitError(Exception):
+    """Base of every error cogkit raises."""
+
+    def __init__(self, message: str) -> None:
+        super().__init__(message)
+        self.message = message
+
+    def __repr__(self) -> str:
+        return f"{type(self).__name__}({self.message!r})"
+
+
+class ConfigurationError(CogkitError):
+    """cogkit itself is set up wrongly (a missing extra, an unusable store URL, ...)."""
+
+
+class MessageNotFoundError(CogkitError, LookupError):
+    """The outbox holds no message matching the question asked of it."""
+
+
+class StoreConflictError(CogkitError):
+    """A store refused a write: a unique key is taken or the record changed meanwhile.
+
+    Stores raise it; the domain turns it into the Cognito error that fits
+    (``UsernameExistsError``, ``AliasExistsError``) or retries an optimistic update.
+    """
+
+    def __init__(self, message: str, *, key: str | None = None) -> None:
+        super().__init__(message)
+        #: The unique key that was already claimed, for uniqueness clashes (``None`` for
+        #: version conflicts).
+        self.key = key
+
+
+class CognitoError(CogkitError):
+    """An error real Cognito also returns; ``code`` is its AWS name."""
+
+    code: ClassVar[str] = "InternalErrorException"
+    #: HTTP status the wire layer answers with.
+    status: ClassVar[int] = 400
+
+
+class InternalError(CognitoError):
+    code = "InternalErrorException"
+    status = 500
+
+
+class InvalidParameterError(CognitoError):
+    """A request member is missing, of the wrong type, out of range or not allowed here."""
+
+    code = "InvalidParameterException"
+
+    def __init__(self, message: str, *, field: str | None = None) -> None:
+        super().__init__(message)
+        #: The request member at fault, when one is.
+        self.field = field
+
+
+class NotAuthorizedError(CognitoError):
+    code = "NotAuthorizedException"
+
+
+class ResourceNotFoundError(CognitoError):
+    code = "ResourceNotFoundException"
+
+
+class UserNotFoundError(CognitoError):
+    code = "UserNotFoundException"
+
+
+class UsernameExistsError(CognitoError):
+    code = "UsernameExistsException"
+
+
+class AliasExistsError(CognitoError):
+    code = "AliasExistsException"
+
+
+class GroupExistsError(CognitoError):
+    code = "GroupExistsException"
+
+
+class CodeMismatchError(CognitoError):
+    code = "CodeMismatchException"
+
+
+class ExpiredCodeError(CognitoError):
+    code = "ExpiredCodeException"
+
+
+class CodeDeliveryFailureError(CognitoError):
+    code = "CodeDeliveryFailureException"
+
+
+class LimitExceededError(CognitoError):
+    code = "LimitExceededException"
+
+
+class TooManyFailedAttemptsError(CognitoError):
+    code = "TooManyFailedAttemptsException"
+
+
+class TooManyRequestsError(CognitoError):
+    code = "TooManyRequestsException"
+
+
+class InvalidPasswordError(CognitoError):
+    code = "InvalidPasswordException"
+
+
+class PasswordHistoryPolicyViolationError(CognitoError):
+    code = "PasswordHistoryPolicyViolationException"
+
+
+class PasswordResetRequiredError(CognitoError):
+    code = "PasswordResetRequiredException"
+
+
+class UserNotConfirmedError(CognitoError):
+    code = "UserNotConfirmedException"
+
+
+class UnauthorizedError(CognitoError):
+    """A client failed to authenticate itself (``RevokeToken`` with a bad secret)."""
+
+    code = "UnauthorizedException"
+    status = 401
+
+
+class UnsupportedOperationError(CognitoError):
+    code = "UnsupportedOperationException"
+
+
+class UnsupportedTokenTypeError(CognitoError):
+    code = "UnsupportedTokenTypeException"
+
+
+class UnsupportedUserStateError(CognitoError):
+    code = "UnsupportedUserStateException"
+
+
+class InvalidUserPoolConfigurationError(CognitoError):
+    code = "InvalidUserPoolConfigurationException"
+
+
+class PreconditionNotMetError(CognitoError):
+    code = "PreconditionNotMetException"
+
+
+class ConcurrentModificationError(CognitoError):
+    code = "ConcurrentModificationException"
+
+
+class ForbiddenError(CognitoError):
+    code = "ForbiddenException"
+    status = 403
+
+
+class UserLambdaValidationError(CognitoError):
+    code = "UserLambdaValidationException"
+
+
+class InvalidLambdaResponseError(CognitoError):
+    code = "InvalidLambdaResponseException"
+
+
+class UnexpectedLambdaError(CognitoError):
+    code = "UnexpectedLambdaException"
+
+
+def _all_cognito_errors() -> dict[str, type[CognitoError]]:
+    found: dict[str, type[CognitoError]] = {}
+    pending: list[type[CognitoError]] = [CognitoError]
+    while pending:
+        cls = pending.pop()
+        if cls is not CognitoError:
+            found.setdefault(cls.code, cls)
+        pending.extend(cls.__subclasses__())
+    return found
+
+
+def error_class_for_code(code: str) -> type[CognitoError] | None:
+    """The cogkit class for an AWS error name, or ``None`` when cogkit has none."""
+    return _all_cognito_errors().get(code)

@@ -1,0 +1,193 @@
+"""The store protocols.  A ``Store`` is the composite of one small protocol per aggregate.
+
+Rules every implementation follows (and the conformance suite in ``cogkit.testing`` checks):
+
+- ``get_*`` and ``find_*`` return ``None`` when nothing matches; they never raise for absence.
+- Uniqueness is claimed atomically.  A user carries *claims* (opaque strings such as
+  ``"username:ann"`` or ``"email:ann@example.com"``); creating or updating a user whose
+  claims clash with another user's raises ``StoreConflictError`` with ``key`` set.
+- Updates name the version they expect; a record that changed meanwhile raises
+  ``StoreConflictError`` (``key is None``) and nothing is written.  The stored record gets
+  ``version = expected + 1``.
+- Single-use things (codes, sessions) are *taken*: of two concurrent takers exactly one
+  gets the record.
+- ``list_users`` answers equality and prefix searches from an index over the *search keys*
+  the domain supplies; it never scans every user.
+- Stores never hash, never read the clock and never apply business rules: every value they
+  compare with was computed by the domain.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Collection, Mapping, Sequence
+from typing import Protocol, runtime_checkable
+
+from cogkit.stores.records import (
+    ClientRecord,
+    CodeRecord,
+    PoolRecord,
+    RefreshTokenRecord,
+    SessionRecord,
+    SigningKeyRecord,
+    UserRecord,
+)
+
+__all__ = [
+    "ClientStore",
+    "CodeStore",
+    "PoolStore",
+    "RefreshTokenStore",
+    "SessionStore",
+    "SigningKeyStore",
+    "Store",
+    "UserStore",
+]
+
+
+@runtime_checkable
+class PoolStore(Protocol):
+    """Protocol: user pools.  Deleting a pool deletes everything that belongs to it."""
+
+    def create_pool(self, pool: PoolRecord) -> None: ...
+    def get_pool(self, pool_id: str) -> PoolRecord | None: ...
+    def update_pool(self, pool: PoolRecord, *, expected_version: int) -> PoolRecord: ...
+    def delete_pool(self, pool_id: str) -> bool: ...
+    def list_pools(self, *, after: str | None, limit: int) -> Sequence[PoolRecord]:
+        """Pools ordered by id, starting after ``after``."""
+        ...
+
+
+@runtime_checkable
+class ClientStore(Protocol):
+    """Protocol: app clients; client ids are unique across every pool."""
+
+    def create_client(self, client: ClientRecord) -> None: ...
+    def get_client(self, client_id: str) -> ClientRecord | None: ...
+    def update_client(self, client: ClientRecord, *, expected_version: int) -> ClientRecord: ...
+    def delete_client(self, client_id: str) -> bool: ...
+    def list_clients(
+        self, pool_id: str, *, after: str | None, limit: int
+    ) -> Sequence[ClientRecord]: ...
+
+
+@runtime_checkable
+class UserStore(Protocol):
+    """Protocol: users, their unique claims and their search index."""
+
+    def create_user(
+        self, user: UserRecord, *, claims: Collection[str], search: Mapping[str, str]
+    ) -> None: ...
+
+    def get_user(self, pool_id: str, username: str) -> UserRecord | None: ...
+
+    def find_user(self, pool_id: str, claim: str) -> UserRecord | None:
+        """The user holding ``claim``."""
+        ...
+
+    def update_user(
+        self,
+        user: UserRecord,
+        *,
+        expected_version: int,
+        claims: Collection[str] | None = None,
+        search: Mapping[str, str] | None = None,
+    ) -> UserRecord:
+        """Replace the user (and, when given, its whole claim set and search keys)."""
+        ...
+
+    def delete_user(self, pool_id: str, username: str) -> bool:
+        """Delete the user with its claims, codes, sessions and refresh tokens."""
+        ...
+
+    def list_users(
+        self,
+        pool_id: str,
+        *,
+        attribute: str | None = None,
+        value: str = "",
+        prefix: bool = False,
+        after: tuple[str, str] | None = None,
+        limit: int = 60,
+    ) -> Sequence[UserRecord]:
+        """Users ordered by ``(search value, username)``; without ``attribute``, by username.
+
+        ``after`` is the ``(search value, username)`` of the last user of the previous
+        page (``("", username)`` when listing without an attribute).
+        """
+        ...
+
+    def count_users(self, pool_id: str) -> int: ...
+
+
+@runtime_checkable
+class CodeStore(Protocol):
+    """Protocol: one current code per (pool, user, purpose)."""
+
+    def put_code(self, code: CodeRecord) -> None:
+        """Store ``code``, replacing any earlier code for the same purpose."""
+        ...
+
+    def get_code(self, pool_id: str, username: str, purpose: str) -> CodeRecord | None: ...
+
+    def add_code_attempt(self, pool_id: str, username: str, purpose: str, digest: str) -> int:
+        """Count one wrong attempt against that exact code; the new count (0 if it is gone)."""
+        ...
+
+    def take_code(self, pool_id: str, username: str, purpose: str, digest: str) -> bool:
+        """Delete that exact code; ``True`` for exactly one of several concurrent callers."""
+        ...
+
+    def delete_codes(self, pool_id: str, username: str, purpose: str | None = None) -> int: ...
+
+
+@runtime_checkable
+class SessionStore(Protocol):
+    """Protocol: challenge sessions, each used once."""
+
+    def put_session(self, session: SessionRecord) -> None: ...
+    def get_session(self, digest: str) -> SessionRecord | None: ...
+
+    def take_session(self, digest: str) -> SessionRecord | None:
+        """Remove and return the session; of concurrent takers only one gets it."""
+        ...
+
+
+@runtime_checkable
+class RefreshTokenStore(Protocol):
+    """Protocol: refresh tokens by digest, grouped in families by ``origin_jti``."""
+
+    def put_refresh_token(self, token: RefreshTokenRecord) -> None: ...
+    def get_refresh_token(self, digest: str) -> RefreshTokenRecord | None: ...
+    def find_refresh_family(self, origin_jti: str) -> RefreshTokenRecord | None: ...
+
+    def revoke_refresh_family(self, origin_jti: str, at: float) -> bool:
+        """Mark the family revoked; ``False`` when unknown or already revoked."""
+        ...
+
+    def revoke_user_refresh_tokens(self, pool_id: str, username: str, at: float) -> int: ...
+
+
+@runtime_checkable
+class SigningKeyStore(Protocol):
+    """Protocol: per-pool signing keys."""
+
+    def put_signing_key(self, key: SigningKeyRecord) -> None: ...
+    def list_signing_keys(self, pool_id: str) -> Sequence[SigningKeyRecord]:
+        """Keys of the pool, oldest first."""
+        ...
+
+
+@runtime_checkable
+class Store(
+    PoolStore,
+    ClientStore,
+    UserStore,
+    CodeStore,
+    SessionStore,
+    RefreshTokenStore,
+    SigningKeyStore,
+    Protocol,
+):
+    """Protocol: everything cogkit keeps.  ``MemoryStore`` is the reference implementation."""
+
+    def close(self) -> None: ...

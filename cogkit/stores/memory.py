@@ -1,0 +1,381 @@
+"""``MemoryStore``: the reference store, in process memory, thread-safe.
+
+Every other store must behave exactly like this one (the conformance suite in
+``cogkit.testing.store_suite`` is written against it).  Search indexes are sorted lists of
+``(value, username)`` pairs, so equality and prefix searches cost a binary search plus the
+page, whatever the number of users.
+"""
+
+from __future__ import annotations
+
+import bisect
+import threading
+from collections.abc import Collection, Mapping, Sequence
+
+import attrs
+
+from cogkit.errors import StoreConflictError
+from cogkit.stores.records import (
+    ClientRecord,
+    CodeRecord,
+    PoolRecord,
+    RefreshTokenRecord,
+    SessionRecord,
+    SigningKeyRecord,
+    UserRecord,
+)
+
+__all__ = ["MemoryStore"]
+
+
+class _PoolData:
+    __slots__ = ("claims", "codes", "index", "keys", "user_claims", "user_search", "usernames",
+                 "users")
+
+    def __init__(self) -> None:
+        self.users: dict[str, UserRecord] = {}
+        self.usernames: list[str] = []
+        self.claims: dict[str, str] = {}
+        self.user_claims: dict[str, frozenset[str]] = {}
+        self.user_search: dict[str, dict[str, str]] = {}
+        self.index: dict[str, list[tuple[str, str]]] = {}
+        self.codes: dict[tuple[str, str], CodeRecord] = {}
+        self.keys: list[SigningKeyRecord] = []
+
+
+class MemoryStore:
+    """Keeps everything in dictionaries and sorted lists guarded by one lock."""
+
+    def __init__(self) -> None:
+        self._lock = threading.RLock()
+        self._pools: dict[str, PoolRecord] = {}
+        self._data: dict[str, _PoolData] = {}
+        self._clients: dict[str, ClientRecord] = {}
+        self._sessions: dict[str, SessionRecord] = {}
+        self._refresh: dict[str, RefreshTokenRecord] = {}
+        self._families: dict[str, str] = {}
+        self._user_refresh: dict[tuple[str, str], set[str]] = {}
+
+    def __repr__(self) -> str:
+        return f"MemoryStore({len(self._pools)} pools)"
+
+    def close(self) -> None:
+        """Nothing to release."""
+
+    # -- pools -------------------------------------------------------------------------
+
+    def create_pool(self, pool: PoolRecord) -> None:
+        with self._lock:
+            if pool.id in self._pools:
+                raise StoreConflictError(f"pool {pool.id} exists", key=f"pool:{pool.id}")
+            self._pools[pool.id] = pool
+            self._data[pool.id] = _PoolData()
+
+    def get_pool(self, pool_id: str) -> PoolRecord | None:
+        return self._pools.get(pool_id)
+
+    def update_pool(self, pool: PoolRecord, *, expected_version: int) -> PoolRecord:
+        with self._lock:
+            current = self._pools.get(pool.id)
+            if current is None or current.version != expected_version:
+                raise StoreConflictError(f"pool {pool.id} changed or vanished")
+            stored = attrs.evolve(pool, version=expected_version + 1)
+            self._pools[pool.id] = stored
+            return stored
+
+    def delete_pool(self, pool_id: str) -> bool:
+        with self._lock:
+            if self._pools.pop(pool_id, None) is None:
+                return False
+            self._data.pop(pool_id, None)
+            for cid in [c.id for c in self._clients.values() if c.pool_id == pool_id]:
+                del self._clients[cid]
+            for digest in [d for d, s in self._sessions.items() if s.pool_id == pool_id]:
+                del self._sessions[digest]
+            for digest in [d for d, t in self._refresh.items() if t.pool_id == pool_id]:
+                self._families.pop(self._refresh.pop(digest).origin_jti, None)
+            for key in [k for k in self._user_refresh if k[0] == pool_id]:
+                del self._user_refresh[key]
+            return True
+
+    def list_pools(self, *, after: str | None, limit: int) -> Sequence[PoolRecord]:
+        with self._lock:
+            ids = sorted(self._pools)
+            start = bisect.bisect_right(ids, after) if after is not None else 0
+            return [self._pools[i] for i in ids[start : start + limit]]
+
+    # -- clients -----------------------------------------------------------------------
+
+    def create_client(self, client: ClientRecord) -> None:
+        with self._lock:
+            if client.id in self._clients:
+                raise StoreConflictError(f"client {client.id} exists", key=f"client:{client.id}")
+            if client.pool_id not in self._pools:
+                raise StoreConflictError(f"pool {client.pool_id} vanished")
+            self._clients[client.id] = client
+
+    def get_client(self, client_id: str) -> ClientRecord | None:
+        return self._clients.get(client_id)
+
+    def update_client(self, client: ClientRecord, *, expected_version: int) -> ClientRecord:
+        with self._lock:
+            current = self._clients.get(client.id)
+            if current is None or current.version != expected_version:
+                raise StoreConflictError(f"client {client.id} changed or vanished")
+            stored = attrs.evolve(client, version=expected_version + 1)
+            self._clients[client.id] = stored
+            return stored
+
+    def delete_client(self, client_id: str) -> bool:
+        with self._lock:
+            return self._clients.pop(client_id, None) is not None
+
+    def list_clients(
+        self, pool_id: str, *, after: str | None, limit: int
+    ) -> Sequence[ClientRecord]:
+        with self._lock:
+            ids = sorted(c.id for c in self._clients.values() if c.pool_id == pool_id)
+            start = bisect.bisect_right(ids, after) if after is not None else 0
+            return [self._clients[i] for i in ids[start : start + limit]]
+
+    # -- users -------------------------------------------------------------------------
+
+    def _pool(self, pool_id: str) -> _PoolData:
+        data = self._data.get(pool_id)
+        if data is None:
+            raise StoreConflictError(f"pool {pool_id} vanished")
+        return data
+
+    @staticmethod
+    def _check_claims(data: _PoolData, username: str, claims: Collection[str]) -> None:
+        for claim in claims:
+            owner = data.claims.get(claim)
+            if owner is not None and owner != username:
+                raise StoreConflictError("unique key already claimed", key=claim)
+
+    @staticmethod
+    def _set_claims(data: _PoolData, username: str, claims: Collection[str]) -> None:
+        for claim in data.user_claims.get(username, frozenset()):
+            if data.claims.get(claim) == username:
+                del data.claims[claim]
+        for claim in claims:
+            data.claims[claim] = username
+        data.user_claims[username] = frozenset(claims)
+
+    @staticmethod
+    def _set_search(data: _PoolData, username: str, search: Mapping[str, str]) -> None:
+        old = data.user_search.get(username, {})
+        for attribute, value in old.items():
+            entries = data.index.get(attribute, [])
+            i = bisect.bisect_left(entries, (value, username))
+            if i < len(entries) and entries[i] == (value, username):
+                del entries[i]
+        for attribute, value in search.items():
+            bisect.insort(data.index.setdefault(attribute, []), (value, username))
+        data.user_search[username] = dict(search)
+
+    def create_user(
+        self, user: UserRecord, *, claims: Collection[str], search: Mapping[str, str]
+    ) -> None:
+        with self._lock:
+            data = self._pool(user.pool_id)
+            if user.username in data.users:
+                raise StoreConflictError("username taken", key=f"username:{user.username}")
+            self._check_claims(data, user.username, claims)
+            data.users[user.username] = user
+            bisect.insort(data.usernames, user.username)
+            self._set_claims(data, user.username, claims)
+            self._set_search(data, user.username, search)
+
+    def get_user(self, pool_id: str, username: str) -> UserRecord | None:
+        data = self._data.get(pool_id)
+        return None if data is None else data.users.get(username)
+
+    def find_user(self, pool_id: str, claim: str) -> UserRecord | None:
+        data = self._data.get(pool_id)
+        if data is None:
+            return None
+        username = data.claims.get(claim)
+        return None if username is None else data.users.get(username)
+
+    def update_user(
+        self,
+        user: UserRecord,
+        *,
+        expected_version: int,
+        claims: Collection[str] | None = None,
+        search: Mapping[str, str] | None = None,
+    ) -> UserRecord:
+        with self._lock:
+            data = self._pool(user.pool_id)
+            current = data.users.get(user.username)
+            if current is None or current.version != expected_version:
+                raise StoreConflictError(f"user {user.username!r} changed or vanished")
+            if claims is not None:
+                self._check_claims(data, user.username, claims)
+            stored = attrs.evolve(user, version=expected_version + 1)
+            data.users[user.username] = stored
+            if claims is not None:
+                self._set_claims(data, user.username, claims)
+            if search is not None:
+                self._set_search(data, user.username, search)
+            return stored
+
+    def delete_user(self, pool_id: str, username: str) -> bool:
+        with self._lock:
+            data = self._data.get(pool_id)
+            if data is None or username not in data.users:
+                return False
+            del data.users[username]
+            i = bisect.bisect_left(data.usernames, username)
+            del data.usernames[i]
+            self._set_claims(data, username, ())
+            self._set_search(data, username, {})
+            del data.user_claims[username]
+            del data.user_search[username]
+            for key in [k for k in data.codes if k[0] == username]:
+                del data.codes[key]
+            for digest in [d for d, s in self._sessions.items()
+                           if s.pool_id == pool_id and s.username == username]:
+                del self._sessions[digest]
+            for digest in self._user_refresh.pop((pool_id, username), set()):
+                token = self._refresh.pop(digest, None)
+                if token is not None:
+                    self._families.pop(token.origin_jti, None)
+            return True
+
+    def list_users(
+        self,
+        pool_id: str,
+        *,
+        attribute: str | None = None,
+        value: str = "",
+        prefix: bool = False,
+        after: tuple[str, str] | None = None,
+        limit: int = 60,
+    ) -> Sequence[UserRecord]:
+        with self._lock:
+            data = self._data.get(pool_id)
+            if data is None or limit <= 0:
+                return []
+            if attribute is None:
+                names = data.usernames
+                start = bisect.bisect_right(names, after[1]) if after else 0
+                return [data.users[n] for n in names[start : start + limit]]
+            entries = data.index.get(attribute, [])
+            if after is not None and after >= (value, ""):
+                start = bisect.bisect_right(entries, after)
+            else:
+                start = bisect.bisect_left(entries, (value, ""))
+            found: list[UserRecord] = []
+            for entry_value, username in entries[start:]:
+                if entry_value != value and not (prefix and entry_value.startswith(value)):
+                    break
+                found.append(data.users[username])
+                if len(found) >= limit:
+                    break
+            return found
+
+    def count_users(self, pool_id: str) -> int:
+        data = self._data.get(pool_id)
+        return 0 if data is None else len(data.users)
+
+    # -- codes -------------------------------------------------------------------------
+
+    def put_code(self, code: CodeRecord) -> None:
+        with self._lock:
+            data = self._pool(code.pool_id)
+            data.codes[(code.username, code.purpose)] = code
+
+    def get_code(self, pool_id: str, username: str, purpose: str) -> CodeRecord | None:
+        data = self._data.get(pool_id)
+        return None if data is None else data.codes.get((username, purpose))
+
+    def add_code_attempt(self, pool_id: str, username: str, purpose: str, digest: str) -> int:
+        with self._lock:
+            data = self._data.get(pool_id)
+            code = None if data is None else data.codes.get((username, purpose))
+            if data is None or code is None or code.digest != digest:
+                return 0
+            code = attrs.evolve(code, attempts=code.attempts + 1)
+            data.codes[(username, purpose)] = code
+            return code.attempts
+
+    def take_code(self, pool_id: str, username: str, purpose: str, digest: str) -> bool:
+        with self._lock:
+            data = self._data.get(pool_id)
+            code = None if data is None else data.codes.get((username, purpose))
+            if data is None or code is None or code.digest != digest:
+                return False
+            del data.codes[(username, purpose)]
+            return True
+
+    def delete_codes(self, pool_id: str, username: str, purpose: str | None = None) -> int:
+        with self._lock:
+            data = self._data.get(pool_id)
+            if data is None:
+                return 0
+            keys = [k for k in data.codes if k[0] == username and purpose in (None, k[1])]
+            for key in keys:
+                del data.codes[key]
+            return len(keys)
+
+    # -- sessions ----------------------------------------------------------------------
+
+    def put_session(self, session: SessionRecord) -> None:
+        with self._lock:
+            self._sessions[session.digest] = session
+
+    def get_session(self, digest: str) -> SessionRecord | None:
+        return self._sessions.get(digest)
+
+    def take_session(self, digest: str) -> SessionRecord | None:
+        with self._lock:
+            return self._sessions.pop(digest, None)
+
+    # -- refresh tokens ----------------------------------------------------------------
+
+    def put_refresh_token(self, token: RefreshTokenRecord) -> None:
+        with self._lock:
+            if token.digest in self._refresh or token.origin_jti in self._families:
+                raise StoreConflictError("refresh token exists", key=f"refresh:{token.origin_jti}")
+            self._refresh[token.digest] = token
+            self._families[token.origin_jti] = token.digest
+            self._user_refresh.setdefault((token.pool_id, token.username), set()).add(token.digest)
+
+    def get_refresh_token(self, digest: str) -> RefreshTokenRecord | None:
+        return self._refresh.get(digest)
+
+    def find_refresh_family(self, origin_jti: str) -> RefreshTokenRecord | None:
+        digest = self._families.get(origin_jti)
+        return None if digest is None else self._refresh.get(digest)
+
+    def revoke_refresh_family(self, origin_jti: str, at: float) -> bool:
+        with self._lock:
+            digest = self._families.get(origin_jti)
+            token = None if digest is None else self._refresh.get(digest)
+            if digest is None or token is None or token.revoked_at is not None:
+                return False
+            self._refresh[digest] = attrs.evolve(token, revoked_at=at)
+            return True
+
+    def revoke_user_refresh_tokens(self, pool_id: str, username: str, at: float) -> int:
+        with self._lock:
+            count = 0
+            for digest in self._user_refresh.get((pool_id, username), set()):
+                token = self._refresh[digest]
+                if token.revoked_at is None:
+                    self._refresh[digest] = attrs.evolve(token, revoked_at=at)
+                    count += 1
+            return count
+
+    # -- signing keys ------------------------------------------------------------------
+
+    def put_signing_key(self, key: SigningKeyRecord) -> None:
+        with self._lock:
+            data = self._pool(key.pool_id)
+            data.keys = [k for k in data.keys if k.kid != key.kid] + [key]
+
+    def list_signing_keys(self, pool_id: str) -> Sequence[SigningKeyRecord]:
+        data = self._data.get(pool_id)
+        return [] if data is None else list(data.keys)

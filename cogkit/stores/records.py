@@ -1,0 +1,137 @@
+"""What stores hold: plain frozen records of JSON-compatible values.
+
+Records carry no behaviour.  The domain builds them, the stores keep them, and every store
+must give back exactly what it was given.  Secrets appear here only in hashed or digested
+form (password hashes, code and token digests); the few values that must stay readable
+(signing keys, client secrets, TOTP seeds) are kept out of ``repr``.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from typing import Any
+
+import attrs
+
+__all__ = [
+    "ClientRecord",
+    "CodeRecord",
+    "PoolRecord",
+    "RefreshTokenRecord",
+    "SessionRecord",
+    "SigningKeyRecord",
+    "UserRecord",
+]
+
+
+def _frozen_map(value: Mapping[str, Any] | None) -> Mapping[str, Any]:
+    return dict(value or {})
+
+
+@attrs.frozen
+class PoolRecord:
+    id: str
+    name: str
+    created_at: float
+    modified_at: float
+    #: The pool's configuration in the domain's JSON form.
+    config: Mapping[str, Any] = attrs.field(converter=_frozen_map, repr=False)
+    version: int = 0
+
+
+@attrs.frozen
+class ClientRecord:
+    id: str
+    pool_id: str
+    name: str
+    created_at: float
+    modified_at: float
+    #: The client's settings in the domain's JSON form (the secret is inside, unrepr'd).
+    config: Mapping[str, Any] = attrs.field(converter=_frozen_map, repr=False)
+    version: int = 0
+
+
+@attrs.frozen
+class UserRecord:
+    pool_id: str
+    #: The internal username: immutable, case as given (a UUID in email-as-username pools).
+    username: str
+    sub: str
+    status: str
+    enabled: bool
+    created_at: float
+    modified_at: float
+    #: Every attribute except ``sub``, values as strings.
+    attributes: Mapping[str, str] = attrs.field(converter=_frozen_map, repr=False)
+    password_hash: str | None = attrs.field(default=None, repr=False)
+    #: When the current password was set (temporary passwords expire from here).
+    password_set_at: float | None = None
+    failed_attempts: int = 0
+    last_failed_at: float | None = None
+    locked_until: float | None = None
+    #: Global sign-out watermark for tokens issued without an ``origin_jti``.
+    signed_out_at: float | None = None
+    #: Room for what later features keep per user (MFA settings, SRP verifier, ...).
+    extra: Mapping[str, Any] = attrs.field(converter=_frozen_map, factory=dict, repr=False)
+    version: int = 0
+
+
+@attrs.frozen
+class CodeRecord:
+    """A one-time code, kept only as a keyed digest."""
+
+    pool_id: str
+    username: str
+    #: What the code is for, e.g. ``"sign_up"``, ``"forgot_password"``, ``"verify:email"``.
+    purpose: str
+    digest: str = attrs.field(repr=False)
+    salt: str = attrs.field(repr=False)
+    created_at: float
+    expires_at: float
+    attempts: int = 0
+    #: Purpose-specific data (the attribute value being verified, ...).
+    extra: Mapping[str, Any] = attrs.field(converter=_frozen_map, factory=dict)
+
+
+@attrs.frozen
+class SessionRecord:
+    """A challenge session between two auth calls, kept by digest, used once."""
+
+    digest: str = attrs.field(repr=False)
+    pool_id: str
+    client_id: str
+    username: str
+    challenge: str
+    created_at: float
+    expires_at: float
+    state: Mapping[str, Any] = attrs.field(converter=_frozen_map, factory=dict, repr=False)
+
+
+@attrs.frozen
+class RefreshTokenRecord:
+    """A refresh token family head, kept by digest; ``origin_jti`` names the family."""
+
+    digest: str = attrs.field(repr=False)
+    origin_jti: str
+    pool_id: str
+    client_id: str
+    username: str
+    auth_time: int
+    event_id: str
+    issued_at: float
+    expires_at: float
+    device_key: str | None = None
+    revoked_at: float | None = None
+    extra: Mapping[str, Any] = attrs.field(converter=_frozen_map, factory=dict)
+
+
+@attrs.frozen
+class SigningKeyRecord:
+    pool_id: str
+    kid: str
+    #: ``"id"`` or ``"access"``: Cognito signs the two token kinds with different keys.
+    use: str
+    private_pem: str = attrs.field(repr=False)
+    created_at: float
+    #: Active keys sign new tokens; retired keys still verify until removed.
+    active: bool = True
