@@ -1,0 +1,449 @@
+"""The store conformance suite: the behaviour every ``Store`` implementation must have.
+
+Use it by subclassing ``StoreConformance`` in a test module and providing a ``store``
+fixture that yields a fresh, empty store::
+
+    from cogkit.testing.store_suite import StoreConformance
+
+    class TestMyStore(StoreConformance):
+        @pytest.fixture
+        def store(self):
+            s = MyStore(...)
+            yield s
+            s.close()
+
+``MemoryStore`` is the reference; the suite is written against its behaviour.
+"""
+
+from __future__ import annotations
+
+import threading
+from collections.abc import Callable
+from typing import Any
+
+import attrs
+import pytest
+
+from cogkit.errors import StoreConflictError
+from cogkit.stores.base import Store
+from cogkit.stores.records import (
+    ClientRecord,
+    CodeRecord,
+    PoolRecord,
+    RefreshTokenRecord,
+    SessionRecord,
+    SigningKeyRecord,
+    UserRecord,
+)
+
+__all__ = ["StoreConformance"]
+
+POOL = "us-east-1_AAAAAAAAA"
+OTHER_POOL = "us-east-1_BBBBBBBBB"
+
+
+def pool_record(pool_id: str = POOL, **changes: Any) -> PoolRecord:
+    base = PoolRecord(id=pool_id, name="pool", created_at=1.0, modified_at=1.0,
+                      config={"case_sensitive": True, "nested": {"a": [1, 2]}})
+    return attrs.evolve(base, **changes)
+
+
+def user_record(username: str, pool_id: str = POOL, **changes: Any) -> UserRecord:
+    base = UserRecord(pool_id=pool_id, username=username, sub=f"sub-{username}",
+                      status="CONFIRMED", enabled=True, created_at=1.0, modified_at=1.0,
+                      attributes={"email": f"{username}@example.com"},
+                      password_hash="$argon2id$fake", extra={"mfa": {"enabled": []}})
+    return attrs.evolve(base, **changes)
+
+
+def refresh_record(digest: str, origin: str, username: str = "ann",
+                   pool_id: str = POOL) -> RefreshTokenRecord:
+    return RefreshTokenRecord(digest=digest, origin_jti=origin, pool_id=pool_id,
+                              client_id="client1", username=username, auth_time=1,
+                              event_id="event", issued_at=1.0, expires_at=100.0,
+                              extra={"scopes": ["aws.cognito.signin.user.admin"]})
+
+
+def code_record(username: str = "ann", purpose: str = "sign_up", digest: str = "d1",
+                pool_id: str = POOL) -> CodeRecord:
+    return CodeRecord(pool_id=pool_id, username=username, purpose=purpose, digest=digest,
+                      salt="salt", created_at=1.0, expires_at=2.0, extra={"attribute": "email"})
+
+
+def session_record(digest: str = "s1", pool_id: str = POOL) -> SessionRecord:
+    return SessionRecord(digest=digest, pool_id=pool_id, client_id="client1", username="ann",
+                         challenge="NEW_PASSWORD_REQUIRED", created_at=1.0, expires_at=2.0,
+                         state={"admin": False, "list": [1, "x"]})
+
+
+def race(count: int, action: Callable[[int], Any]) -> list[Any]:
+    """Runs ``action(i)`` in ``count`` threads at once; returns results or exceptions."""
+    barrier = threading.Barrier(count)
+    results: list[Any] = [None] * count
+
+    def run(i: int) -> None:
+        barrier.wait()
+        try:
+            results[i] = action(i)
+        except Exception as exc:  # noqa: BLE001 - the suite inspects what each thread got
+            results[i] = exc
+
+    threads = [threading.Thread(target=run, args=(i,)) for i in range(count)]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join()
+    return results
+
+
+class StoreConformance:
+    """Subclass and provide a ``store`` fixture yielding an empty store."""
+
+    @pytest.fixture
+    def pooled(self, store: Store) -> Store:
+        store.create_pool(pool_record())
+        store.create_pool(pool_record(OTHER_POOL))
+        return store
+
+    # -- protocol ------------------------------------------------------------------------
+
+    def test_implements_the_store_protocol(self, store: Store) -> None:
+        assert isinstance(store, Store)
+
+    # -- pools ---------------------------------------------------------------------------
+
+    def test_pool_round_trips_exactly(self, store: Store) -> None:
+        store.create_pool(pool_record())
+        assert store.get_pool(POOL) == pool_record()
+
+    def test_missing_pool_is_none(self, store: Store) -> None:
+        assert store.get_pool(POOL) is None
+
+    def test_creating_a_pool_twice_conflicts(self, store: Store) -> None:
+        store.create_pool(pool_record())
+        with pytest.raises(StoreConflictError):
+            store.create_pool(pool_record(name="again"))
+        assert store.get_pool(POOL) == pool_record()
+
+    def test_pool_update_bumps_the_version(self, store: Store) -> None:
+        store.create_pool(pool_record())
+        stored = store.update_pool(pool_record(name="renamed"), expected_version=0)
+        assert stored.version == 1
+        assert store.get_pool(POOL) == stored
+
+    def test_pool_update_with_a_stale_version_conflicts(self, store: Store) -> None:
+        store.create_pool(pool_record())
+        store.update_pool(pool_record(name="one"), expected_version=0)
+        with pytest.raises(StoreConflictError) as caught:
+            store.update_pool(pool_record(name="two"), expected_version=0)
+        assert caught.value.key is None
+        assert store.get_pool(POOL).name == "one"  # type: ignore[union-attr]
+
+    def test_pools_list_in_id_order_with_paging(self, store: Store) -> None:
+        ids = [f"us-east-1_{c * 9}" for c in "DCEAB"]
+        for pool_id in ids:
+            store.create_pool(pool_record(pool_id))
+        first = store.list_pools(after=None, limit=3)
+        rest = store.list_pools(after=first[-1].id, limit=3)
+        assert [p.id for p in (*first, *rest)] == sorted(ids)
+
+    def test_deleting_a_pool_deletes_what_it_holds(self, pooled: Store) -> None:
+        pooled.create_client(ClientRecord(id="client1", pool_id=POOL, name="c", created_at=1,
+                                          modified_at=1, config={}))
+        pooled.create_user(user_record("ann"), claims={"username:ann"}, search={"username": "ann"})
+        pooled.put_code(code_record())
+        pooled.put_session(session_record())
+        pooled.put_refresh_token(refresh_record("r1", "o1"))
+        pooled.put_signing_key(SigningKeyRecord(pool_id=POOL, kid="k1", use="id",
+                                                private_pem="pem", created_at=1.0))
+        assert pooled.delete_pool(POOL) is True
+        assert pooled.get_pool(POOL) is None
+        assert pooled.get_client("client1") is None
+        assert pooled.get_user(POOL, "ann") is None
+        assert pooled.get_code(POOL, "ann", "sign_up") is None
+        assert pooled.get_session("s1") is None
+        assert pooled.get_refresh_token("r1") is None
+        assert pooled.find_refresh_family("o1") is None
+        assert pooled.list_signing_keys(POOL) == []
+        assert pooled.get_pool(OTHER_POOL) is not None
+        assert pooled.delete_pool(POOL) is False
+
+    # -- clients -------------------------------------------------------------------------
+
+    def test_client_round_trips_and_updates(self, pooled: Store) -> None:
+        client = ClientRecord(id="c1", pool_id=POOL, name="web", created_at=1, modified_at=1,
+                              config={"secret": "s", "flows": ["A", "B"]})
+        pooled.create_client(client)
+        assert pooled.get_client("c1") == client
+        stored = pooled.update_client(attrs.evolve(client, name="app"), expected_version=0)
+        assert stored.version == 1 and pooled.get_client("c1") == stored
+        with pytest.raises(StoreConflictError):
+            pooled.update_client(attrs.evolve(client, name="x"), expected_version=0)
+
+    def test_client_ids_are_unique_across_pools(self, pooled: Store) -> None:
+        pooled.create_client(ClientRecord(id="c1", pool_id=POOL, name="a", created_at=1,
+                                          modified_at=1, config={}))
+        with pytest.raises(StoreConflictError):
+            pooled.create_client(ClientRecord(id="c1", pool_id=OTHER_POOL, name="b",
+                                              created_at=1, modified_at=1, config={}))
+
+    def test_clients_list_per_pool_in_id_order(self, pooled: Store) -> None:
+        for cid, pool_id in (("c3", POOL), ("c1", POOL), ("c2", OTHER_POOL), ("c0", POOL)):
+            pooled.create_client(ClientRecord(id=cid, pool_id=pool_id, name=cid, created_at=1,
+                                              modified_at=1, config={}))
+        first = pooled.list_clients(POOL, after=None, limit=2)
+        rest = pooled.list_clients(POOL, after=first[-1].id, limit=2)
+        assert [c.id for c in (*first, *rest)] == ["c0", "c1", "c3"]
+        assert pooled.delete_client("c1") is True
+        assert pooled.delete_client("c1") is False
+
+    # -- users ---------------------------------------------------------------------------
+
+    def test_user_round_trips_exactly(self, pooled: Store) -> None:
+        user = user_record("ann")
+        pooled.create_user(user, claims={"username:ann"}, search={"username": "ann"})
+        assert pooled.get_user(POOL, "ann") == user
+        assert pooled.get_user(OTHER_POOL, "ann") is None
+
+    def test_usernames_are_unique_per_pool_only(self, pooled: Store) -> None:
+        pooled.create_user(user_record("ann"), claims={"username:ann"}, search={})
+        with pytest.raises(StoreConflictError):
+            pooled.create_user(user_record("ann"), claims={"username:ann2"}, search={})
+        pooled.create_user(user_record("ann", OTHER_POOL), claims={"username:ann"}, search={})
+
+    def test_a_claim_belongs_to_one_user(self, pooled: Store) -> None:
+        pooled.create_user(user_record("ann"), claims={"username:ann", "email:a@x"}, search={})
+        with pytest.raises(StoreConflictError) as caught:
+            pooled.create_user(user_record("bob"), claims={"username:bob", "email:a@x"},
+                               search={})
+        assert caught.value.key == "email:a@x"
+        assert pooled.get_user(POOL, "bob") is None
+        assert pooled.find_user(POOL, "username:bob") is None
+
+    def test_find_user_by_claim(self, pooled: Store) -> None:
+        pooled.create_user(user_record("ann"), claims={"username:ann", "email:a@x"}, search={})
+        assert pooled.find_user(POOL, "email:a@x").username == "ann"  # type: ignore[union-attr]
+        assert pooled.find_user(OTHER_POOL, "email:a@x") is None
+        assert pooled.find_user(POOL, "email:b@x") is None
+
+    def test_update_replaces_claims(self, pooled: Store) -> None:
+        user = user_record("ann")
+        pooled.create_user(user, claims={"username:ann", "email:a@x"}, search={})
+        pooled.update_user(user, expected_version=0, claims={"username:ann", "email:b@x"})
+        assert pooled.find_user(POOL, "email:a@x") is None
+        assert pooled.find_user(POOL, "email:b@x") is not None
+        pooled.create_user(user_record("bob"), claims={"username:bob", "email:a@x"}, search={})
+
+    def test_update_with_a_taken_claim_changes_nothing(self, pooled: Store) -> None:
+        ann = user_record("ann")
+        pooled.create_user(ann, claims={"username:ann"}, search={"email": "a"})
+        pooled.create_user(user_record("bob"), claims={"username:bob", "email:b@x"}, search={})
+        with pytest.raises(StoreConflictError) as caught:
+            pooled.update_user(attrs.evolve(ann, status="UNCONFIRMED"), expected_version=0,
+                               claims={"username:ann", "email:b@x"}, search={"email": "b"})
+        assert caught.value.key == "email:b@x"
+        assert pooled.get_user(POOL, "ann") == ann
+        assert [u.username for u in pooled.list_users(POOL, attribute="email", value="a")] == [
+            "ann"]
+
+    def test_update_keeps_claims_when_not_given(self, pooled: Store) -> None:
+        user = user_record("ann")
+        pooled.create_user(user, claims={"username:ann", "email:a@x"}, search={})
+        pooled.update_user(attrs.evolve(user, status="X"), expected_version=0)
+        assert pooled.find_user(POOL, "email:a@x") is not None
+
+    def test_update_with_a_stale_version_conflicts(self, pooled: Store) -> None:
+        user = user_record("ann")
+        pooled.create_user(user, claims={"username:ann"}, search={})
+        stored = pooled.update_user(attrs.evolve(user, failed_attempts=1), expected_version=0)
+        assert stored.version == 1 and stored.failed_attempts == 1
+        with pytest.raises(StoreConflictError) as caught:
+            pooled.update_user(attrs.evolve(user, failed_attempts=5), expected_version=0)
+        assert caught.value.key is None
+        assert pooled.get_user(POOL, "ann").failed_attempts == 1  # type: ignore[union-attr]
+
+    def test_updating_a_missing_user_conflicts(self, pooled: Store) -> None:
+        with pytest.raises(StoreConflictError):
+            pooled.update_user(user_record("ghost"), expected_version=0)
+
+    def test_concurrent_increments_lose_nothing(self, pooled: Store) -> None:
+        pooled.create_user(user_record("ann"), claims={"username:ann"}, search={})
+
+        def bump(_: int) -> None:
+            while True:
+                current = pooled.get_user(POOL, "ann")
+                assert current is not None
+                try:
+                    pooled.update_user(attrs.evolve(current,
+                                                    failed_attempts=current.failed_attempts + 1),
+                                       expected_version=current.version)
+                    return
+                except StoreConflictError:
+                    continue
+
+        race(8, bump)
+        assert pooled.get_user(POOL, "ann").failed_attempts == 8  # type: ignore[union-attr]
+
+    def test_concurrent_claims_have_one_winner(self, pooled: Store) -> None:
+        results = race(8, lambda i: pooled.create_user(
+            user_record(f"user{i}"), claims={f"username:user{i}", "email:same@x"}, search={}))
+        assert sum(r is None for r in results) == 1
+        assert all(isinstance(r, StoreConflictError) for r in results if r is not None)
+
+    def test_delete_user_removes_claims_index_codes_sessions_tokens(self, pooled: Store) -> None:
+        pooled.create_user(user_record("ann"), claims={"username:ann", "email:a@x"},
+                           search={"email": "a@x"})
+        pooled.put_code(code_record())
+        pooled.put_session(session_record())
+        pooled.put_refresh_token(refresh_record("r1", "o1"))
+        assert pooled.delete_user(POOL, "ann") is True
+        assert pooled.get_user(POOL, "ann") is None
+        assert pooled.find_user(POOL, "email:a@x") is None
+        assert list(pooled.list_users(POOL, attribute="email", value="a@x")) == []
+        assert pooled.get_code(POOL, "ann", "sign_up") is None
+        assert pooled.get_session("s1") is None
+        assert pooled.get_refresh_token("r1") is None
+        assert pooled.count_users(POOL) == 0
+        assert pooled.delete_user(POOL, "ann") is False
+        pooled.create_user(user_record("bob"), claims={"username:bob", "email:a@x"}, search={})
+
+    def test_list_users_without_filter_pages_by_username(self, pooled: Store) -> None:
+        names = ["carl", "ann", "bob", "dave", "eve"]
+        for name in names:
+            pooled.create_user(user_record(name), claims={f"username:{name}"}, search={})
+        first = pooled.list_users(POOL, limit=2)
+        second = pooled.list_users(POOL, after=("", first[-1].username), limit=2)
+        third = pooled.list_users(POOL, after=("", second[-1].username), limit=2)
+        assert [u.username for u in (*first, *second, *third)] == sorted(names)
+        assert pooled.count_users(POOL) == 5
+
+    def test_list_users_equality_and_prefix(self, pooled: Store) -> None:
+        for name, email in (("a", "ann@x"), ("b", "anna@x"), ("c", "bob@x"), ("d", "ann@x")):
+            pooled.create_user(user_record(name), claims={f"username:{name}"},
+                               search={"email": email})
+        exact = pooled.list_users(POOL, attribute="email", value="ann@x")
+        assert [u.username for u in exact] == ["a", "d"]
+        prefix = pooled.list_users(POOL, attribute="email", value="ann", prefix=True)
+        assert [u.username for u in prefix] == ["a", "d", "b"]
+        none = pooled.list_users(POOL, attribute="email", value="zed", prefix=True)
+        assert list(none) == []
+        assert list(pooled.list_users(POOL, attribute="name", value="ann")) == []
+
+    def test_list_users_pages_through_a_filter(self, pooled: Store) -> None:
+        for i in range(7):
+            pooled.create_user(user_record(f"u{i}"), claims={f"username:u{i}"},
+                               search={"email": f"p{i % 3}@x"})
+        seen: list[str] = []
+        after = None
+        while True:
+            page = pooled.list_users(POOL, attribute="email", value="p", prefix=True,
+                                     after=after, limit=3)
+            seen += [u.username for u in page]
+            if len(page) < 3:
+                break
+            last = page[-1]
+            after = (f"p{int(last.username[1:]) % 3}@x", last.username)
+        assert seen == ["u0", "u3", "u6", "u1", "u4", "u2", "u5"]
+
+    def test_update_moves_search_keys(self, pooled: Store) -> None:
+        user = user_record("ann")
+        pooled.create_user(user, claims={"username:ann"}, search={"email": "old@x"})
+        pooled.update_user(user, expected_version=0, search={"email": "new@x"})
+        assert list(pooled.list_users(POOL, attribute="email", value="old@x")) == []
+        assert len(pooled.list_users(POOL, attribute="email", value="new@x")) == 1
+
+    def test_list_users_with_zero_limit_is_empty(self, pooled: Store) -> None:
+        pooled.create_user(user_record("ann"), claims={"username:ann"}, search={})
+        assert list(pooled.list_users(POOL, limit=0)) == []
+
+    # -- codes ---------------------------------------------------------------------------
+
+    def test_code_round_trips_and_replaces(self, pooled: Store) -> None:
+        pooled.put_code(code_record())
+        assert pooled.get_code(POOL, "ann", "sign_up") == code_record()
+        pooled.put_code(code_record(digest="d2"))
+        assert pooled.get_code(POOL, "ann", "sign_up").digest == "d2"  # type: ignore[union-attr]
+        assert pooled.get_code(POOL, "ann", "forgot_password") is None
+
+    def test_code_attempts_count_only_for_that_code(self, pooled: Store) -> None:
+        pooled.put_code(code_record())
+        assert pooled.add_code_attempt(POOL, "ann", "sign_up", "d1") == 1
+        assert pooled.add_code_attempt(POOL, "ann", "sign_up", "d1") == 2
+        assert pooled.add_code_attempt(POOL, "ann", "sign_up", "other") == 0
+        assert pooled.get_code(POOL, "ann", "sign_up").attempts == 2  # type: ignore[union-attr]
+
+    def test_concurrent_code_attempts_all_count(self, pooled: Store) -> None:
+        pooled.put_code(code_record())
+        race(8, lambda _: pooled.add_code_attempt(POOL, "ann", "sign_up", "d1"))
+        assert pooled.get_code(POOL, "ann", "sign_up").attempts == 8  # type: ignore[union-attr]
+
+    def test_a_code_is_taken_once(self, pooled: Store) -> None:
+        pooled.put_code(code_record())
+        assert pooled.take_code(POOL, "ann", "sign_up", "other") is False
+        results = race(8, lambda _: pooled.take_code(POOL, "ann", "sign_up", "d1"))
+        assert results.count(True) == 1
+        assert pooled.get_code(POOL, "ann", "sign_up") is None
+
+    def test_delete_codes_by_purpose_or_all(self, pooled: Store) -> None:
+        pooled.put_code(code_record())
+        pooled.put_code(code_record(purpose="forgot_password"))
+        pooled.put_code(code_record(username="bob"))
+        assert pooled.delete_codes(POOL, "ann", "sign_up") == 1
+        assert pooled.delete_codes(POOL, "ann") == 1
+        assert pooled.get_code(POOL, "bob", "sign_up") is not None
+
+    # -- sessions ------------------------------------------------------------------------
+
+    def test_session_round_trips_and_is_taken_once(self, pooled: Store) -> None:
+        pooled.put_session(session_record())
+        assert pooled.get_session("s1") == session_record()
+        results = race(8, lambda _: pooled.take_session("s1"))
+        assert sum(r == session_record() for r in results) == 1
+        assert pooled.get_session("s1") is None
+        assert pooled.take_session("s1") is None
+
+    # -- refresh tokens ------------------------------------------------------------------
+
+    def test_refresh_token_round_trips(self, pooled: Store) -> None:
+        token = refresh_record("r1", "o1")
+        pooled.put_refresh_token(token)
+        assert pooled.get_refresh_token("r1") == token
+        assert pooled.find_refresh_family("o1") == token
+        assert pooled.get_refresh_token("nope") is None
+
+    def test_revoking_a_family_is_seen_at_once(self, pooled: Store) -> None:
+        pooled.put_refresh_token(refresh_record("r1", "o1"))
+        assert pooled.revoke_refresh_family("o1", 5.0) is True
+        assert pooled.revoke_refresh_family("o1", 6.0) is False
+        assert pooled.get_refresh_token("r1").revoked_at == 5.0  # type: ignore[union-attr]
+        assert pooled.revoke_refresh_family("unknown", 5.0) is False
+
+    def test_revoking_a_users_tokens(self, pooled: Store) -> None:
+        pooled.put_refresh_token(refresh_record("r1", "o1"))
+        pooled.put_refresh_token(refresh_record("r2", "o2"))
+        pooled.put_refresh_token(refresh_record("r3", "o3", username="bob"))
+        pooled.revoke_refresh_family("o2", 1.0)
+        assert pooled.revoke_user_refresh_tokens(POOL, "ann", 9.0) == 1
+        assert pooled.get_refresh_token("r1").revoked_at == 9.0  # type: ignore[union-attr]
+        assert pooled.get_refresh_token("r2").revoked_at == 1.0  # type: ignore[union-attr]
+        assert pooled.get_refresh_token("r3").revoked_at is None  # type: ignore[union-attr]
+
+    def test_refresh_families_are_unique(self, pooled: Store) -> None:
+        pooled.put_refresh_token(refresh_record("r1", "o1"))
+        with pytest.raises(StoreConflictError):
+            pooled.put_refresh_token(refresh_record("r2", "o1"))
+
+    # -- signing keys --------------------------------------------------------------------
+
+    def test_signing_keys_list_oldest_first_and_update_in_place(self, pooled: Store) -> None:
+        first = SigningKeyRecord(pool_id=POOL, kid="k1", use="id", private_pem="p1",
+                                 created_at=1.0)
+        second = SigningKeyRecord(pool_id=POOL, kid="k2", use="access", private_pem="p2",
+                                  created_at=2.0)
+        pooled.put_signing_key(first)
+        pooled.put_signing_key(second)
+        assert list(pooled.list_signing_keys(POOL)) == [first, second]
+        pooled.put_signing_key(attrs.evolve(first, active=False))
+        keys = {k.kid: k for k in pooled.list_signing_keys(POOL)}
+        assert keys["k1"].active is False and len(keys) == 2
+        assert list(pooled.list_signing_keys(OTHER_POOL)) == []
