@@ -63,8 +63,9 @@ def unique_keys(config: UserPoolConfig, record: UserRecord) -> set[str]:
     return claims_for(config, record) | {f"sub:{record.sub}"}
 
 
-def conflict_error(config: UserPoolConfig, key: str | None, *, creating: bool = True
-                   ) -> CogkitError:
+def conflict_error(
+    config: UserPoolConfig, key: str | None, *, creating: bool = True
+) -> CogkitError:
     """The Cognito error for a unique key that another user holds.
 
     New users clash on their username (or email/phone username): UsernameExists.  Changes
@@ -81,15 +82,20 @@ def conflict_error(config: UserPoolConfig, key: str | None, *, creating: bool = 
 
 def create(rt: Runtime, config: UserPoolConfig, record: UserRecord) -> UserRecord:
     try:
-        rt.store.create_user(record, claims=unique_keys(config, record),
-                             search=search_keys(record))
+        rt.store.create_user(record, claims=unique_keys(config, record), search=search_keys(record))
     except StoreConflictError as exc:
         raise conflict_error(config, exc.key) from exc
     return record
 
 
-def save(rt: Runtime, config: UserPoolConfig, record: UserRecord, *, expected_version: int,
-         force_alias: bool = False) -> UserRecord:
+def save(
+    rt: Runtime,
+    config: UserPoolConfig,
+    record: UserRecord,
+    *,
+    expected_version: int,
+    force_alias: bool = False,
+) -> UserRecord:
     """Writes ``record`` with its claims and search keys.
 
     An alias clash raises AliasExists, unless ``force_alias``: then the alias is taken from
@@ -97,9 +103,12 @@ def save(rt: Runtime, config: UserPoolConfig, record: UserRecord, *, expected_ve
     """
     for _attempt in range(RETRIES):
         try:
-            return rt.store.update_user(record, expected_version=expected_version,
-                                        claims=unique_keys(config, record),
-                                        search=search_keys(record))
+            return rt.store.update_user(
+                record,
+                expected_version=expected_version,
+                claims=unique_keys(config, record),
+                search=search_keys(record),
+            )
         except StoreConflictError as exc:
             if exc.key is None:
                 raise
@@ -109,8 +118,11 @@ def save(rt: Runtime, config: UserPoolConfig, record: UserRecord, *, expected_ve
                 raise conflict_error(config, exc.key, creating=False) from exc
             owner = rt.store.find_user(record.pool_id, exc.key)
             if owner is not None and owner.username != record.username:
-                unverified = attrs.evolve(owner, attributes={
-                    **owner.attributes, VERIFIED_FLAGS[kind]: "false"}, modified_at=rt.now())
+                unverified = attrs.evolve(
+                    owner,
+                    attributes={**owner.attributes, VERIFIED_FLAGS[kind]: "false"},
+                    modified_at=rt.now(),
+                )
                 try:
                     save(rt, config, unverified, expected_version=owner.version)
                 except StoreConflictError:
@@ -139,8 +151,9 @@ def mutate(
         if updated is None:
             return current
         try:
-            return save(rt, config, updated, expected_version=current.version,
-                        force_alias=force_alias)
+            return save(
+                rt, config, updated, expected_version=current.version, force_alias=force_alias
+            )
         except StoreConflictError as exc:
             if exc.key is not None:
                 raise
@@ -157,21 +170,24 @@ def attribute_map(field: str, given: Any) -> dict[str, str]:
     if isinstance(given, Mapping):
         return v.string_map(field, given, max_key=32, max_value=2048)
     if isinstance(given, str | bytes) or not isinstance(given, Iterable):
-        raise InvalidParameterError(f"{field} must be a mapping of attribute names to values",
-                                    field=field)
+        raise InvalidParameterError(
+            f"{field} must be a mapping of attribute names to values", field=field
+        )
     out: dict[str, str] = {}
     for item in given:
         data = v.mapping(f"{field}.member", item)
         name = data.get("Name", data.get("name"))
         value = data.get("Value", data.get("value", ""))
         out[v.string(f"{field}.member.name", name, min_len=1, max_len=32)] = v.string(
-            f"{field}.member.value", value, max_len=2048)
+            f"{field}.member.value", value, max_len=2048
+        )
     return out
 
 
 def _schema_error(name: str, reason: str) -> InvalidParameterError:
     return InvalidParameterError(
-        f"Attributes did not conform to the schema: {name}: {reason}", field="user_attributes")
+        f"Attributes did not conform to the schema: {name}: {reason}", field="user_attributes"
+    )
 
 
 def check_attributes(
@@ -194,13 +210,15 @@ def check_attributes(
         if attribute is None:
             raise _schema_error(name, "Attribute does not exist in the schema.")
         if name == "sub":
-            raise _schema_error(name, "Attribute cannot be updated. (changing an immutable "
-                                      "attribute)")
+            raise _schema_error(
+                name, "Attribute cannot be updated. (changing an immutable attribute)"
+            )
         if writable is not None and name not in writable:
             raise NotAuthorizedError("A client attempted to write unauthorized attribute")
         if not creating and not attribute.mutable:
-            raise _schema_error(name, "Attribute cannot be updated. (changing an immutable "
-                                      "attribute)")
+            raise _schema_error(
+                name, "Attribute cannot be updated. (changing an immutable attribute)"
+            )
         reason = attribute.check(value)
         if reason is not None:
             raise _schema_error(name, reason)
@@ -223,16 +241,20 @@ def check_alias_username(config: UserPoolConfig, username: str) -> None:
     aliases = set(config.alias_attributes)
     if AliasAttribute.EMAIL in aliases and is_email(username):
         raise InvalidParameterError(
-            "Username cannot be of email format, since user pool is configured for email "
-            "alias.", field="username")
+            "Username cannot be of email format, since user pool is configured for email alias.",
+            field="username",
+        )
     if AliasAttribute.PHONE_NUMBER in aliases and is_phone(username):
         raise InvalidParameterError(
             "Username cannot be of phone number format, since user pool is configured for "
-            "phone number alias.", field="username")
+            "phone number alias.",
+            field="username",
+        )
 
 
-def sign_up_identity(config: UserPoolConfig, rt: Runtime, username: str,
-                     attributes: dict[str, str]) -> tuple[str, str]:
+def sign_up_identity(
+    config: UserPoolConfig, rt: Runtime, username: str, attributes: dict[str, str]
+) -> tuple[str, str]:
     """The internal username and ``sub`` of a new user; copies an email/phone username into
     its attribute in pools where it *is* the username."""
     from cogkit.domain.users import username_attribute_for
@@ -244,14 +266,20 @@ def sign_up_identity(config: UserPoolConfig, rt: Runtime, username: str,
     attribute = username_attribute_for(config, username)
     if attribute is None:
         allowed = {a.value for a in config.username_attributes}
-        wanted = ("either an email or a phone number" if len(allowed) == 2 else
-                  "an email" if "email" in allowed else "a phone number")
+        wanted = (
+            "either an email or a phone number"
+            if len(allowed) == 2
+            else "an email"
+            if "email" in allowed
+            else "a phone number"
+        )
         raise InvalidParameterError(f"Username should be {wanted}.", field="username")
     given = attributes.get(attribute.value)
     if given is not None and given != username:
         raise InvalidParameterError(
             f"The {attribute.value} attribute must equal the username in this pool.",
-            field="user_attributes")
+            field="user_attributes",
+        )
     attributes[attribute.value] = username
     # In email/phone-as-username pools the real username is the user's sub (a UUID).
     return sub, sub
@@ -266,8 +294,9 @@ def check_policy(config: UserPoolConfig, password: str) -> None:
         raise InvalidPasswordError(problem)
 
 
-def with_password(rt: Runtime, record: UserRecord, password: str, *,
-                  status: UserStatus | None = None) -> UserRecord:
+def with_password(
+    rt: Runtime, record: UserRecord, password: str, *, status: UserStatus | None = None
+) -> UserRecord:
     """The record with a new password (hashed), lockout cleared, status changed if given."""
     now = rt.now()
     return attrs.evolve(
@@ -304,6 +333,7 @@ def is_locked(record: UserRecord, now: float) -> bool:
 
 def record_failure(rt: Runtime, config: UserPoolConfig, record: UserRecord) -> None:
     """Counts one failed password (or code) and locks the user once past the threshold."""
+
     def change(current: UserRecord) -> UserRecord:
         now = rt.now()
         count = current.failed_attempts
@@ -313,8 +343,9 @@ def record_failure(rt: Runtime, config: UserPoolConfig, record: UserRecord) -> N
         locked_until = current.locked_until
         if count >= LOCKOUT_THRESHOLD:
             locked_until = now + min(2 ** (count - LOCKOUT_THRESHOLD), LOCKOUT_CAP)
-        return attrs.evolve(current, failed_attempts=count, last_failed_at=now,
-                            locked_until=locked_until)
+        return attrs.evolve(
+            current, failed_attempts=count, last_failed_at=now, locked_until=locked_until
+        )
 
     mutate(rt, config, record.pool_id, record.username, change)
 

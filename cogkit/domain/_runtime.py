@@ -105,8 +105,11 @@ class Runtime:
     def signer(self, pool_id: str, use: str) -> SignerKey:
         """The newest active key for ``use`` (``"id"`` or ``"access"``)."""
         for _attempt in range(2):
-            active = [pair for pair in self.signing_keys(pool_id).values()
-                      if pair[0].use == use and pair[0].active]
+            active = [
+                pair
+                for pair in self.signing_keys(pool_id).values()
+                if pair[0].use == use and pair[0].active
+            ]
             if active:
                 return max(active, key=lambda pair: pair[0].created_at)[1]
             self._load_keys(pool_id)
@@ -127,9 +130,15 @@ class Runtime:
             for record in self.store.list_signing_keys(pool_id):
                 if record.use == use and record.active:
                     self.store.put_signing_key(attrs.evolve(record, active=False))
-            self.store.put_signing_key(SigningKeyRecord(
-                pool_id=pool_id, kid=key.kid, use=use,
-                private_pem=self.tokens.private_pem(key), created_at=now))
+            self.store.put_signing_key(
+                SigningKeyRecord(
+                    pool_id=pool_id,
+                    kid=key.kid,
+                    use=use,
+                    private_pem=self.tokens.private_pem(key),
+                    created_at=now,
+                )
+            )
         self._load_keys(pool_id)
 
     def dump_client(self, settings: ClientSettings) -> dict[str, object]:

@@ -37,9 +37,9 @@ def _hints(cls: type) -> dict[str, Any]:
 
 
 def load(cls: type[T], data: Mapping[str, Any]) -> T:
-    hints = _hints(cls)
+    hints = _hints(cls)  # type: ignore[arg-type]
     kwargs = {}
-    for field in attrs.fields(cls):
+    for field in attrs.fields(cls):  # type: ignore[arg-type]
         if field.name in data:
             kwargs[field.name] = _load_value(hints[field.name], data[field.name])
     return cls(**kwargs)

@@ -20,9 +20,21 @@ E = TypeVar("E", bound=Enum)
 
 #: Fields whose values never appear in error messages.
 SECRET_FIELDS = frozenset(
-    {"password", "previous_password", "proposed_password", "temporary_password", "code",
-     "confirmation_code", "secret_hash", "client_secret", "refresh_token", "access_token",
-     "session", "token", "new_password"}
+    {
+        "password",
+        "previous_password",
+        "proposed_password",
+        "temporary_password",
+        "code",
+        "confirmation_code",
+        "secret_hash",
+        "client_secret",
+        "refresh_token",
+        "access_token",
+        "session",
+        "token",
+        "new_password",
+    }
 )
 
 
@@ -73,16 +85,21 @@ def string(
     if len(value) < min_len:
         raise _fail(field, f"Member must have length greater than or equal to {min_len}", value)
     if max_len is not None and len(value) > max_len:
-        raise _fail(field, f"Member must have length less than or equal to {max_len}", value,
-                    show=False)
+        raise _fail(
+            field, f"Member must have length less than or equal to {max_len}", value, show=False
+        )
     if printable_only and value and not printable(value):
-        raise _fail(field, "Member must satisfy regular expression pattern: "
-                    "[\\p{L}\\p{M}\\p{S}\\p{N}\\p{P}]+", value)
+        raise _fail(
+            field,
+            "Member must satisfy regular expression pattern: [\\p{L}\\p{M}\\p{S}\\p{N}\\p{P}]+",
+            value,
+        )
     if pattern is not None:
         compiled = re.compile(pattern) if isinstance(pattern, str) else pattern
         if not compiled.fullmatch(value):
-            raise _fail(field, f"Member must satisfy regular expression pattern: "
-                        f"{compiled.pattern}", value)
+            raise _fail(
+                field, f"Member must satisfy regular expression pattern: {compiled.pattern}", value
+            )
     return value
 
 
@@ -90,8 +107,9 @@ def optional_string(field: str, value: Any, **rules: Any) -> str | None:
     return None if value is None else string(field, value, **rules)
 
 
-def integer(field: str, value: Any, *, minimum: int | None = None,
-            maximum: int | None = None) -> int:
+def integer(
+    field: str, value: Any, *, minimum: int | None = None, maximum: int | None = None
+) -> int:
     if value is None:
         raise missing(field)
     if isinstance(value, bool) or not isinstance(value, int):
@@ -127,8 +145,9 @@ def enum(field: str, value: Any, enum_cls: type[E]) -> E:
         raise _fail(field, f"Member must satisfy enum value set: [{allowed}]", value) from None
 
 
-def string_list(field: str, value: Any, *, max_items: int | None = None,
-                **item_rules: Any) -> tuple[str, ...]:
+def string_list(
+    field: str, value: Any, *, max_items: int | None = None, **item_rules: Any
+) -> tuple[str, ...]:
     if value is None:
         raise missing(field)
     if isinstance(value, str | bytes | Mapping) or not isinstance(value, Iterable):
@@ -148,8 +167,9 @@ def enum_list(field: str, value: Any, enum_cls: type[E]) -> tuple[E, ...]:
     return tuple(enum(f"{field}.member", item, enum_cls) for item in items)
 
 
-def string_map(field: str, value: Any, *, max_key: int | None = None,
-               max_value: int | None = None) -> dict[str, str]:
+def string_map(
+    field: str, value: Any, *, max_key: int | None = None, max_value: int | None = None
+) -> dict[str, str]:
     if value is None:
         return {}
     if not isinstance(value, Mapping):

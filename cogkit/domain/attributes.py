@@ -104,13 +104,27 @@ class SchemaAttribute:
         return None
 
 
-def _std(name: str, data_type: AttributeType = AttributeType.STRING, *,
-         mutable: bool = True, required: bool = False, min_length: int | None = 0,
-         max_length: int | None = 2048, min_value: int | None = None) -> SchemaAttribute:
+def _std(
+    name: str,
+    data_type: AttributeType = AttributeType.STRING,
+    *,
+    mutable: bool = True,
+    required: bool = False,
+    min_length: int | None = 0,
+    max_length: int | None = 2048,
+    min_value: int | None = None,
+) -> SchemaAttribute:
     if data_type is not AttributeType.STRING:
         min_length = max_length = None
-    return SchemaAttribute(name, data_type, mutable=mutable, required=required,
-                           min_length=min_length, max_length=max_length, min_value=min_value)
+    return SchemaAttribute(
+        name,
+        data_type,
+        mutable=mutable,
+        required=required,
+        min_length=min_length,
+        max_length=max_length,
+        min_value=min_value,
+    )
 
 
 #: Cognito's standard attributes, with the defaults ``DescribeUserPool`` reports.
@@ -158,20 +172,26 @@ def build_schema(given: Iterable[Any] | None) -> tuple[SchemaAttribute, ...]:
             if attribute.name == "sub" or attribute.data_type is not base.data_type:
                 raise InvalidParameterError(
                     f"Cannot modify the standard attribute {attribute.name}.",
-                    field=f"schema[{index}]")
+                    field=f"schema[{index}]",
+                )
             standard[attribute.name] = attrs.evolve(
-                base, required=attribute.required, mutable=attribute.mutable,
-                developer_only=attribute.developer_only)
+                base,
+                required=attribute.required,
+                mutable=attribute.mutable,
+                developer_only=attribute.developer_only,
+            )
         else:
             attribute = custom_attribute(f"schema[{index}]", attribute)
             if attribute.name in custom:
                 raise InvalidParameterError(
-                    f"Duplicate attribute name {attribute.name}", field=f"schema[{index}]")
+                    f"Duplicate attribute name {attribute.name}", field=f"schema[{index}]"
+                )
             custom[attribute.name] = attribute
     if len(custom) > MAX_CUSTOM_ATTRIBUTES:
         raise InvalidParameterError(
             f"A user pool can have at most {MAX_CUSTOM_ATTRIBUTES} custom attributes.",
-            field="schema")
+            field="schema",
+        )
     return (*standard.values(), *custom.values())
 
 
@@ -181,15 +201,23 @@ def schema_attribute(field: str, item: Any) -> SchemaAttribute:
         return item
     data = dict(v.mapping(field, item))
     v.no_unknown(field, data, [f.name for f in attrs.fields(SchemaAttribute)])
-    name = v.string(f"{field}.name", data.pop("name", None), min_len=1, max_len=32,
-                    printable_only=True)
+    name = v.string(
+        f"{field}.name", data.pop("name", None), min_len=1, max_len=32, printable_only=True
+    )
     data_type = v.enum(f"{field}.data_type", data.pop("data_type", "String"), AttributeType)
-    flags = {k: v.boolean(f"{field}.{k}", data.pop(k)) for k in
-             ("mutable", "required", "developer_only") if k in data}
-    bounds = {k: v.integer(f"{field}.{k}", data.pop(k), minimum=0 if "length" in k else None)
-              for k in ("min_length", "max_length", "min_value", "max_value")
-              if data.get(k) is not None}
-    return SchemaAttribute(name, data_type, **flags, **bounds)
+    changes: dict[str, Any] = {
+        k: v.boolean(f"{field}.{k}", data.pop(k))
+        for k in ("mutable", "required", "developer_only")
+        if k in data
+    }
+    changes.update(
+        {
+            k: v.integer(f"{field}.{k}", data.pop(k), minimum=0 if "length" in k else None)
+            for k in ("min_length", "max_length", "min_value", "max_value")
+            if data.get(k) is not None
+        }
+    )
+    return attrs.evolve(SchemaAttribute(name, data_type), **changes)
 
 
 def custom_attribute(field: str, attribute: SchemaAttribute) -> SchemaAttribute:
@@ -198,23 +226,33 @@ def custom_attribute(field: str, attribute: SchemaAttribute) -> SchemaAttribute:
     prefix = DEV_PREFIX if attribute.developer_only else CUSTOM_PREFIX
     if not 1 <= len(short) <= 20 or not v.printable(short) or ":" in short:
         raise InvalidParameterError(
-            f"Custom attribute name {short!r} must be 1 to 20 characters without ':'",
-            field=field)
+            f"Custom attribute name {short!r} must be 1 to 20 characters without ':'", field=field
+        )
     if attribute.required:
         raise InvalidParameterError(
-            "Required custom attributes are not supported currently.", field=field)
+            "Required custom attributes are not supported currently.", field=field
+        )
     if attribute.data_type is AttributeType.STRING:
         if attribute.max_length is not None and attribute.max_length > MAX_VALUE_LENGTH:
             raise InvalidParameterError(
-                f"String attribute max length cannot exceed {MAX_VALUE_LENGTH}", field=field)
-        if (attribute.min_length is not None and attribute.max_length is not None
-                and attribute.min_length > attribute.max_length):
+                f"String attribute max length cannot exceed {MAX_VALUE_LENGTH}", field=field
+            )
+        if (
+            attribute.min_length is not None
+            and attribute.max_length is not None
+            and attribute.min_length > attribute.max_length
+        ):
             raise InvalidParameterError(
-                "String attribute min length cannot exceed max length", field=field)
-    if (attribute.min_value is not None and attribute.max_value is not None
-            and attribute.min_value > attribute.max_value):
-        raise InvalidParameterError("Number attribute min value cannot exceed max value",
-                                    field=field)
+                "String attribute min length cannot exceed max length", field=field
+            )
+    if (
+        attribute.min_value is not None
+        and attribute.max_value is not None
+        and attribute.min_value > attribute.max_value
+    ):
+        raise InvalidParameterError(
+            "Number attribute min value cannot exceed max value", field=field
+        )
     return attrs.evolve(attribute, name=prefix + short)
 
 

@@ -122,10 +122,10 @@ _FLOW_PERMISSION = {
 _ADMIN_ONLY = frozenset({AuthFlowType.ADMIN_USER_PASSWORD_AUTH, AuthFlowType.ADMIN_NO_SRP_AUTH})
 _PUBLIC_ONLY = frozenset({AuthFlowType.USER_PASSWORD_AUTH})
 
-FlowHandler = Callable[["AuthFlow", UserPoolConfig, AppClient, Mapping[str, str], bool,
-                        Mapping[str, str]], AuthResult]
-ChallengeHandler = Callable[["AuthFlow", _Attempt, SessionRecord, Mapping[str, str]],
-                            AuthResult]
+FlowHandler = Callable[
+    ["AuthFlow", UserPoolConfig, AppClient, Mapping[str, str], bool, Mapping[str, str]], AuthResult
+]
+ChallengeHandler = Callable[["AuthFlow", _Attempt, SessionRecord, Mapping[str, str]], AuthResult]
 
 
 class AuthFlow:
@@ -192,10 +192,20 @@ class AuthFlow:
         accounts.check_required(config, checked)
         accounts.check_policy(config, password)
         now = self._rt.now()
-        record = accounts.with_password(self._rt, UserRecord(
-            pool_id=self.pool.id, username=internal, sub=sub,
-            status=UserStatus.UNCONFIRMED.value, enabled=True, created_at=now,
-            modified_at=now, attributes=checked), password)
+        record = accounts.with_password(
+            self._rt,
+            UserRecord(
+                pool_id=self.pool.id,
+                username=internal,
+                sub=sub,
+                status=UserStatus.UNCONFIRMED.value,
+                enabled=True,
+                created_at=now,
+                modified_at=now,
+                attributes=checked,
+            ),
+            password,
+        )
         accounts.create(self._rt, config, record)
         delivery = self._send_confirmation(config, record, Purpose.SIGN_UP)
         return SignUpResult(user_confirmed=False, user_sub=sub, code_delivery=delivery)
@@ -208,14 +218,22 @@ class AuthFlow:
                 return attribute.value
         return None
 
-    def _send_confirmation(self, config: UserPoolConfig, record: UserRecord,
-                           purpose: Purpose) -> CodeDelivery | None:
+    def _send_confirmation(
+        self, config: UserPoolConfig, record: UserRecord, purpose: Purpose
+    ) -> CodeDelivery | None:
         attribute = self._confirmation_attribute(config, record)
         if attribute is None:
             return None
-        return messages.send_code(self._rt, config, record, attribute=attribute,
-                                  purpose=purpose, store_purpose="sign_up",
-                                  ttl=CONFIRMATION_TTL, extra={"attribute": attribute})
+        return messages.send_code(
+            self._rt,
+            config,
+            record,
+            attribute=attribute,
+            purpose=purpose,
+            store_purpose="sign_up",
+            ttl=CONFIRMATION_TTL,
+            extra={"attribute": attribute},
+        )
 
     def confirm_sign_up(
         self,
@@ -242,23 +260,33 @@ class AuthFlow:
                 raise CodeMismatchError("Invalid verification code provided, please try again.")
             raise UserNotFoundError("Username/client id combination not found.")
         if record.status != UserStatus.UNCONFIRMED:
-            raise NotAuthorizedError(
-                f"User cannot be confirmed. Current status is {record.status}")
+            raise NotAuthorizedError(f"User cannot be confirmed. Current status is {record.status}")
         found = messages.check_code(self._rt, record, "sign_up", code)
         attribute = found.extra.get("attribute")
 
         def confirm(current: UserRecord) -> UserRecord:
             if current.status != UserStatus.UNCONFIRMED:
                 raise NotAuthorizedError(
-                    f"User cannot be confirmed. Current status is {current.status}")
+                    f"User cannot be confirmed. Current status is {current.status}"
+                )
             changed = dict(current.attributes)
             if isinstance(attribute, str) and current.attributes.get(attribute):
                 changed[VERIFIED_FLAGS[attribute]] = "true"
-            return attrs.evolve(current, status=UserStatus.CONFIRMED.value,
-                                attributes=changed, modified_at=self._rt.now())
+            return attrs.evolve(
+                current,
+                status=UserStatus.CONFIRMED.value,
+                attributes=changed,
+                modified_at=self._rt.now(),
+            )
 
-        accounts.mutate(self._rt, config, self.pool.id, record.username, confirm,
-                        force_alias=force_alias_creation)
+        accounts.mutate(
+            self._rt,
+            config,
+            self.pool.id,
+            record.username,
+            confirm,
+            force_alias=force_alias_creation,
+        )
         messages.discard(self._rt, found)
 
     def resend_confirmation_code(
@@ -285,19 +313,24 @@ class AuthFlow:
         delivery = self._send_confirmation(config, record, Purpose.RESEND_CODE)
         if delivery is None:
             raise InvalidParameterError(
-                "Auto verification not turned on for the user's attributes.", field="username")
+                "Auto verification not turned on for the user's attributes.", field="username"
+            )
         return delivery
 
     def _simulated_delivery(self, config: UserPoolConfig, username: str) -> CodeDelivery:
         """A plausible answer for an unknown user (PreventUserExistenceErrors=ENABLED)."""
-        wants_phone = VerifiedAttribute.PHONE_NUMBER in config.auto_verified_attributes and \
-            VerifiedAttribute.EMAIL not in config.auto_verified_attributes
+        wants_phone = (
+            VerifiedAttribute.PHONE_NUMBER in config.auto_verified_attributes
+            and VerifiedAttribute.EMAIL not in config.auto_verified_attributes
+        )
         if wants_phone:
-            return CodeDelivery(messages.masked("phone_number", "+10000000000"), Channel.SMS,
-                                "phone_number")
+            return CodeDelivery(
+                messages.masked("phone_number", "+10000000000"), Channel.SMS, "phone_number"
+            )
         local = username.partition("@")[0] or "x"
-        return CodeDelivery(messages.masked("email", f"{local}@example.com"), Channel.EMAIL,
-                            "email")
+        return CodeDelivery(
+            messages.masked("email", f"{local}@example.com"), Channel.EMAIL, "email"
+        )
 
     # -- sign-in -----------------------------------------------------------------------
 
@@ -312,8 +345,9 @@ class AuthFlow:
     ) -> AuthResult:
         """``InitiateAuth``: starts a sign-in.  Parameters may be given as a mapping or as
         keywords (``USERNAME=..., PASSWORD=...``)."""
-        return self._initiate(client_id, auth_flow, auth_parameters, parameters,
-                              client_metadata, admin=False)
+        return self._initiate(
+            client_id, auth_flow, auth_parameters, parameters, client_metadata, admin=False
+        )
 
     def admin_initiate(
         self,
@@ -325,22 +359,33 @@ class AuthFlow:
         **parameters: str,
     ) -> AuthResult:
         """``AdminInitiateAuth``: the server-side variant (``ADMIN_USER_PASSWORD_AUTH``)."""
-        return self._initiate(client_id, auth_flow, auth_parameters, parameters,
-                              client_metadata, admin=True)
+        return self._initiate(
+            client_id, auth_flow, auth_parameters, parameters, client_metadata, admin=True
+        )
 
-    def _initiate(self, client_id: str, auth_flow: AuthFlowType | str,
-                  auth_parameters: Mapping[str, str] | None, keyword: Mapping[str, str],
-                  client_metadata: Mapping[str, str] | None, *, admin: bool) -> AuthResult:
+    def _initiate(
+        self,
+        client_id: str,
+        auth_flow: AuthFlowType | str,
+        auth_parameters: Mapping[str, str] | None,
+        keyword: Mapping[str, str],
+        client_metadata: Mapping[str, str] | None,
+        *,
+        admin: bool,
+    ) -> AuthResult:
         flow = v.enum("auth_flow", auth_flow, AuthFlowType)
-        params = {**v.string_map("auth_parameters", auth_parameters),
-                  **v.string_map("auth_parameters", keyword)}
+        params = {
+            **v.string_map("auth_parameters", auth_parameters),
+            **v.string_map("auth_parameters", keyword),
+        }
         metadata = v.client_metadata(client_metadata)
         config, client = self._client(client_id)
         if (admin and flow in _PUBLIC_ONLY) or (not admin and flow in _ADMIN_ONLY):
             raise InvalidParameterError("Initiate Auth method not supported.", field="auth_flow")
         if not client.allows(_FLOW_PERMISSION[flow]):
-            raise InvalidParameterError(f"{flow.value} flow not enabled for this client",
-                                        field="auth_flow")
+            raise InvalidParameterError(
+                f"{flow.value} flow not enabled for this client", field="auth_flow"
+            )
         handler = self.FLOWS.get(flow)
         if handler is None:
             raise UnsupportedOperationError(f"cogkit does not implement the {flow.value} flow.")
@@ -353,9 +398,14 @@ class AuthFlow:
             raise InvalidParameterError(f"Missing required parameter {name}", field=name)
         return value
 
-    def _password_flow(self, config: UserPoolConfig, client: AppClient,
-                       params: Mapping[str, str], admin: bool,
-                       metadata: Mapping[str, str]) -> AuthResult:
+    def _password_flow(
+        self,
+        config: UserPoolConfig,
+        client: AppClient,
+        params: Mapping[str, str],
+        admin: bool,
+        metadata: Mapping[str, str],
+    ) -> AuthResult:
         """USER_PASSWORD_AUTH and ADMIN_USER_PASSWORD_AUTH."""
         username = self._param(params, "USERNAME")
         password = self._param(params, "PASSWORD")
@@ -366,8 +416,9 @@ class AuthFlow:
         self._check_password(config, client, record, password)
         return self._after_first_factor(_Attempt(config, client, record, admin, metadata))
 
-    def _check_password(self, config: UserPoolConfig, client: AppClient, record: UserRecord,
-                        password: str) -> UserRecord:
+    def _check_password(
+        self, config: UserPoolConfig, client: AppClient, record: UserRecord, password: str
+    ) -> UserRecord:
         """Verifies a password with Cognito's gates: lockout, disabled, reset-required."""
         now = self._rt.now()
         if accounts.is_locked(record, now):
@@ -375,8 +426,10 @@ class AuthFlow:
         if not record.enabled:
             raise NotAuthorizedError("User is disabled.")
         if record.password_hash is None:
-            if record.status == UserStatus.RESET_REQUIRED and \
-                    not client.prevents_user_existence_errors:
+            if (
+                record.status == UserStatus.RESET_REQUIRED
+                and not client.prevents_user_existence_errors
+            ):
                 raise PasswordResetRequiredError("Password reset required for the user")
             self._rt.hasher.burn(password)
             raise NotAuthorizedError("Incorrect username or password.")
@@ -385,6 +438,7 @@ class AuthFlow:
             accounts.record_failure(self._rt, config, record)
             raise NotAuthorizedError("Incorrect username or password.")
         if upgraded is not None or record.failed_attempts or record.locked_until is not None:
+
             def refresh(current: UserRecord) -> UserRecord | None:
                 cleared = accounts.clear_failures(current) or current
                 if upgraded is not None and current.password_hash == record.password_hash:
@@ -406,7 +460,8 @@ class AuthFlow:
             set_at = record.password_set_at or record.created_at
             if self._rt.now() >= set_at + config.temporary_password_days * 86400:
                 raise NotAuthorizedError(
-                    "Temporary password has expired and must be reset by an administrator.")
+                    "Temporary password has expired and must be reset by an administrator."
+                )
             return self._new_password_challenge(attempt)
         return self._success(attempt)
 
@@ -418,36 +473,54 @@ class AuthFlow:
             event_id=self._rt.ids.uuid4(),
             origin_jti=self._rt.ids.uuid4() if client.settings.enable_token_revocation else None,
         )
-        tokens = token_rules.issue(self._rt, attempt.config, client, attempt.user, grant,
-                                   with_refresh_token=True)
+        tokens = token_rules.issue(
+            self._rt, attempt.config, client, attempt.user, grant, with_refresh_token=True
+        )
         return AuthResult(tokens=tokens)
 
     # -- challenges --------------------------------------------------------------------
 
-    def _challenge(self, attempt: _Attempt, name: ChallengeName,
-                   parameters: Mapping[str, str], state: Mapping[str, Any] | None = None
-                   ) -> AuthResult:
+    def _challenge(
+        self,
+        attempt: _Attempt,
+        name: ChallengeName,
+        parameters: Mapping[str, str],
+        state: Mapping[str, Any] | None = None,
+    ) -> AuthResult:
         """Opens a session for ``name`` and returns the challenge."""
         session = self._rt.tokens.new_session()
         now = self._rt.now()
-        self._rt.store.put_session(SessionRecord(
-            digest=secret_digest(session), pool_id=self.pool.id,
-            client_id=attempt.client.id, username=attempt.user.username,
-            challenge=name.value, created_at=now,
-            expires_at=now + attempt.client.settings.auth_session_validity * 60,
-            state={"admin": attempt.admin, **(state or {})}))
+        self._rt.store.put_session(
+            SessionRecord(
+                digest=secret_digest(session),
+                pool_id=self.pool.id,
+                client_id=attempt.client.id,
+                username=attempt.user.username,
+                challenge=name.value,
+                created_at=now,
+                expires_at=now + attempt.client.settings.auth_session_validity * 60,
+                state={"admin": attempt.admin, **(state or {})},
+            )
+        )
         params = {"USER_ID_FOR_SRP": attempt.user.username, **parameters}
         return AuthResult(challenge=Challenge(name, params, session))
 
     def _new_password_challenge(self, attempt: _Attempt) -> AuthResult:
         record, config = attempt.user, attempt.config
-        missing = [f"userAttributes.{name}" for name in config.required_attributes
-                   if not record.attributes.get(name)]
+        missing = [
+            f"userAttributes.{name}"
+            for name in config.required_attributes
+            if not record.attributes.get(name)
+        ]
         current = dict(record.attributes)
-        return self._challenge(attempt, ChallengeName.NEW_PASSWORD_REQUIRED, {
-            "requiredAttributes": json.dumps(missing),
-            "userAttributes": json.dumps(current),
-        })
+        return self._challenge(
+            attempt,
+            ChallengeName.NEW_PASSWORD_REQUIRED,
+            {
+                "requiredAttributes": json.dumps(missing),
+                "userAttributes": json.dumps(current),
+            },
+        )
 
     def respond(
         self,
@@ -460,8 +533,15 @@ class AuthFlow:
         **responses: str,
     ) -> AuthResult:
         """``RespondToAuthChallenge``: answers a challenge within its session."""
-        return self._respond(client_id, challenge_name, challenge_responses, responses,
-                             session, client_metadata, admin=False)
+        return self._respond(
+            client_id,
+            challenge_name,
+            challenge_responses,
+            responses,
+            session,
+            client_metadata,
+            admin=False,
+        )
 
     def admin_respond(
         self,
@@ -474,16 +554,32 @@ class AuthFlow:
         **responses: str,
     ) -> AuthResult:
         """``AdminRespondToAuthChallenge``."""
-        return self._respond(client_id, challenge_name, challenge_responses, responses,
-                             session, client_metadata, admin=True)
+        return self._respond(
+            client_id,
+            challenge_name,
+            challenge_responses,
+            responses,
+            session,
+            client_metadata,
+            admin=True,
+        )
 
-    def _respond(self, client_id: str, challenge_name: ChallengeName | str,
-                 challenge_responses: Mapping[str, str] | None, keyword: Mapping[str, str],
-                 session: str, client_metadata: Mapping[str, str] | None, *,
-                 admin: bool) -> AuthResult:
+    def _respond(
+        self,
+        client_id: str,
+        challenge_name: ChallengeName | str,
+        challenge_responses: Mapping[str, str] | None,
+        keyword: Mapping[str, str],
+        session: str,
+        client_metadata: Mapping[str, str] | None,
+        *,
+        admin: bool,
+    ) -> AuthResult:
         name = v.enum("challenge_name", challenge_name, ChallengeName)
-        answers = {**v.string_map("challenge_responses", challenge_responses),
-                   **v.string_map("challenge_responses", keyword)}
+        answers = {
+            **v.string_map("challenge_responses", challenge_responses),
+            **v.string_map("challenge_responses", keyword),
+        }
         metadata = v.client_metadata(client_metadata)
         v.string("session", session, min_len=20, max_len=2048)
         config, client = self._client(client_id)
@@ -495,7 +591,8 @@ class AuthFlow:
         if stored.challenge != name.value:
             raise InvalidParameterError(
                 f"The session is for the {stored.challenge} challenge, not {name.value}.",
-                field="challenge_name")
+                field="challenge_name",
+            )
         username = self._param(answers, "USERNAME")
         record = self._find(config, username)
         if record is None or record.username != stored.username:
@@ -506,8 +603,9 @@ class AuthFlow:
             raise NotAuthorizedError("User is disabled.")
         handler = self.CHALLENGES.get(name)
         if handler is None:
-            raise InvalidParameterError(f"Cannot respond to the {name.value} challenge.",
-                                        field="challenge_name")
+            raise InvalidParameterError(
+                f"Cannot respond to the {name.value} challenge.", field="challenge_name"
+            )
         return handler(self, _Attempt(config, client, record, admin, metadata), stored, answers)
 
     def _take(self, stored: SessionRecord) -> None:
@@ -515,24 +613,29 @@ class AuthFlow:
         if self._rt.store.take_session(stored.digest) is None:
             raise NotAuthorizedError("Invalid session for the user.")
 
-    def _answer_new_password(self, attempt: _Attempt, stored: SessionRecord,
-                             answers: Mapping[str, str]) -> AuthResult:
+    def _answer_new_password(
+        self, attempt: _Attempt, stored: SessionRecord, answers: Mapping[str, str]
+    ) -> AuthResult:
         config, record = attempt.config, attempt.user
         password = v.password(self._param(answers, "NEW_PASSWORD"), "NEW_PASSWORD")
-        given = {key.removeprefix("userAttributes."): value for key, value in answers.items()
-                 if key.startswith("userAttributes.")}
-        checked = accounts.check_attributes(config, given, client=attempt.client,
-                                            creating=False)
+        given = {
+            key.removeprefix("userAttributes."): value
+            for key, value in answers.items()
+            if key.startswith("userAttributes.")
+        }
+        checked = accounts.check_attributes(config, given, client=attempt.client, creating=False)
         for name in checked:
             if name in config.required_attributes and record.attributes.get(name):
                 raise InvalidParameterError(
                     f"Cannot modify an already provided required attribute: {name}",
-                    field=f"userAttributes.{name}")
+                    field=f"userAttributes.{name}",
+                )
         merged = {**record.attributes, **checked}
         for name in config.required_attributes:
             if not merged.get(name):
-                raise InvalidParameterError(f"Invalid attributes given, {name} is missing",
-                                            field=f"userAttributes.{name}")
+                raise InvalidParameterError(
+                    f"Invalid attributes given, {name} is missing", field=f"userAttributes.{name}"
+                )
         accounts.check_policy(config, password)
         self._take(stored)
 
@@ -540,17 +643,21 @@ class AuthFlow:
             if current.status != UserStatus.FORCE_CHANGE_PASSWORD:
                 raise NotAuthorizedError("Invalid session for the user.")
             updated = attrs.evolve(current, attributes={**current.attributes, **checked})
-            return accounts.with_password(self._rt, updated, password,
-                                          status=UserStatus.CONFIRMED)
+            return accounts.with_password(self._rt, updated, password, status=UserStatus.CONFIRMED)
 
         record = accounts.mutate(self._rt, config, self.pool.id, record.username, change)
         return self._success(attrs.evolve(attempt, user=record))
 
     # -- refresh -----------------------------------------------------------------------
 
-    def _refresh_flow(self, config: UserPoolConfig, client: AppClient,
-                      params: Mapping[str, str], admin: bool,
-                      metadata: Mapping[str, str]) -> AuthResult:
+    def _refresh_flow(
+        self,
+        config: UserPoolConfig,
+        client: AppClient,
+        params: Mapping[str, str],
+        admin: bool,
+        metadata: Mapping[str, str],
+    ) -> AuthResult:
         """REFRESH_TOKEN_AUTH: new ID and access tokens, no new refresh token."""
         token = self._param(params, "REFRESH_TOKEN")
         stored = self._rt.store.get_refresh_token(secret_digest(token))
@@ -564,12 +671,14 @@ class AuthFlow:
             presented = params.get("SECRET_HASH")
             if not presented:
                 raise NotAuthorizedError(
-                    f"Client {client.id} is configured for secret but secret was not received")
+                    f"Client {client.id} is configured for secret but secret was not received"
+                )
             try:
                 client.check_secret_hash(stored.username, presented)
             except NotAuthorizedError:
                 raise NotAuthorizedError(
-                    f"SecretHash does not match for the client: {client.id}") from None
+                    f"SecretHash does not match for the client: {client.id}"
+                ) from None
         record = self._rt.store.get_user(self.pool.id, stored.username)
         if record is None:
             raise NotAuthorizedError("Invalid Refresh Token")
@@ -582,12 +691,12 @@ class AuthFlow:
             scopes=tuple(stored.extra.get("scopes", (token_rules.ADMIN_SCOPE,))),
             device_key=stored.device_key,
         )
-        tokens = token_rules.issue(self._rt, config, client, record, grant,
-                                   with_refresh_token=False)
+        tokens = token_rules.issue(
+            self._rt, config, client, record, grant, with_refresh_token=False
+        )
         return AuthResult(tokens=tokens)
 
-    def revoke_token(self, token: str, client_id: str, *,
-                     client_secret: str | None = None) -> None:
+    def revoke_token(self, token: str, client_id: str, *, client_secret: str | None = None) -> None:
         """``RevokeToken``: kills a refresh token and every token issued from it."""
         v.token(token, "token")
         config, client = self._client(client_id)
@@ -641,10 +750,18 @@ class AuthFlow:
                 return self._simulated_delivery(config, username)
             raise InvalidParameterError(
                 "Cannot reset password for the user as there is no registered/verified email "
-                "or phone_number", field="username")
-        return messages.send_code(self._rt, config, record, attribute=attribute,
-                                  purpose=Purpose.FORGOT_PASSWORD,
-                                  store_purpose="forgot_password", ttl=FORGOT_PASSWORD_TTL)
+                "or phone_number",
+                field="username",
+            )
+        return messages.send_code(
+            self._rt,
+            config,
+            record,
+            attribute=attribute,
+            purpose=Purpose.FORGOT_PASSWORD,
+            store_purpose="forgot_password",
+            ttl=FORGOT_PASSWORD_TTL,
+        )
 
     @staticmethod
     def _recovery_attribute(config: UserPoolConfig, record: UserRecord) -> str | None:
@@ -659,8 +776,9 @@ class AuthFlow:
             for mechanism in config.account_recovery:
                 if mechanism.name is RecoveryOption.ADMIN_ONLY:
                     raise NotAuthorizedError("Contact administrator to reset password.")
-                order.append("email" if mechanism.name is RecoveryOption.VERIFIED_EMAIL
-                             else "phone_number")
+                order.append(
+                    "email" if mechanism.name is RecoveryOption.VERIFIED_EMAIL else "phone_number"
+                )
         else:
             # Without AccountRecoverySetting Cognito prefers SMS to email.
             order = ["phone_number", "email"]
@@ -698,9 +816,15 @@ class AuthFlow:
         found = messages.check_code(self._rt, record, "forgot_password", code)
         accounts.check_policy(config, password)
         messages.consume(self._rt, found)
-        accounts.mutate(self._rt, config, self.pool.id, record.username,
-                        lambda current: accounts.with_password(self._rt, current, password,
-                                                               status=UserStatus.CONFIRMED))
+        accounts.mutate(
+            self._rt,
+            config,
+            self.pool.id,
+            record.username,
+            lambda current: accounts.with_password(
+                self._rt, current, password, status=UserStatus.CONFIRMED
+            ),
+        )
 
     # -- calls made with an access token ----------------------------------------------
 
@@ -745,8 +869,11 @@ class AuthFlow:
         checked = accounts.check_attributes(config, given, client=client, creating=False)
         auto = {a.value for a in config.auto_verified_attributes}
         hold = {a.value for a in config.attributes_require_verification_before_update}
-        to_verify = [name for name in ("email", "phone_number")
-                     if name in checked and checked[name] != record.attributes.get(name)]
+        to_verify = [
+            name
+            for name in ("email", "phone_number")
+            if name in checked and checked[name] != record.attributes.get(name)
+        ]
         pending = {name: checked.pop(name) for name in to_verify if name in hold}
 
         def change(current: UserRecord) -> UserRecord:
@@ -764,12 +891,19 @@ class AuthFlow:
                 continue
             target = record
             if name in pending:
-                target = attrs.evolve(record, attributes={**record.attributes,
-                                                          name: pending[name]})
-            deliveries.append(messages.send_code(
-                self._rt, config, target, attribute=name, purpose=Purpose.UPDATE_USER_ATTRIBUTE,
-                store_purpose=f"verify:{name}", ttl=VERIFICATION_TTL,
-                extra={"value": target.attributes[name]}))
+                target = attrs.evolve(record, attributes={**record.attributes, name: pending[name]})
+            deliveries.append(
+                messages.send_code(
+                    self._rt,
+                    config,
+                    target,
+                    attribute=name,
+                    purpose=Purpose.UPDATE_USER_ATTRIBUTE,
+                    store_purpose=f"verify:{name}",
+                    ttl=VERIFICATION_TTL,
+                    extra={"value": target.attributes[name]},
+                )
+            )
         return deliveries
 
     def get_user_attribute_verification_code(
@@ -786,19 +920,27 @@ class AuthFlow:
         if attribute_name not in VERIFIED_FLAGS:
             raise InvalidParameterError(
                 f"Only email and phone_number can be verified, not {attribute_name}.",
-                field="attribute_name")
+                field="attribute_name",
+            )
         value = record.attributes.get(attribute_name)
         pending = self._rt.store.get_code(self.pool.id, record.username, f"verify:{attribute_name}")
         if pending is not None and "value" in pending.extra:
             value = str(pending.extra["value"])
         if not value:
-            raise InvalidParameterError(f"The user has no {attribute_name} to verify.",
-                                        field="attribute_name")
+            raise InvalidParameterError(
+                f"The user has no {attribute_name} to verify.", field="attribute_name"
+            )
         target = attrs.evolve(record, attributes={**record.attributes, attribute_name: value})
-        return messages.send_code(self._rt, config, target, attribute=attribute_name,
-                                  purpose=Purpose.VERIFY_USER_ATTRIBUTE,
-                                  store_purpose=f"verify:{attribute_name}",
-                                  ttl=VERIFICATION_TTL, extra={"value": value})
+        return messages.send_code(
+            self._rt,
+            config,
+            target,
+            attribute=attribute_name,
+            purpose=Purpose.VERIFY_USER_ATTRIBUTE,
+            store_purpose=f"verify:{attribute_name}",
+            ttl=VERIFICATION_TTL,
+            extra={"value": value},
+        )
 
     def verify_user_attribute(self, access_token: str, attribute_name: str, code: str) -> None:
         """Verifies an email or phone number with the code sent for it."""
@@ -808,7 +950,8 @@ class AuthFlow:
         if attribute_name not in VERIFIED_FLAGS:
             raise InvalidParameterError(
                 f"Only email and phone_number can be verified, not {attribute_name}.",
-                field="attribute_name")
+                field="attribute_name",
+            )
         found = messages.check_code(self._rt, record, f"verify:{attribute_name}", code)
         value = found.extra.get("value")
 
@@ -824,20 +967,26 @@ class AuthFlow:
         accounts.mutate(self._rt, config, self.pool.id, record.username, change)
         messages.discard(self._rt, found)
 
-    def change_password(self, access_token: str, proposed_password: str,
-                        previous_password: str | None = None) -> None:
+    def change_password(
+        self, access_token: str, proposed_password: str, previous_password: str | None = None
+    ) -> None:
         """``ChangePassword``: needs the current password; counts toward lockout."""
         v.password(proposed_password, "proposed_password")
         if previous_password is None:
-            raise InvalidParameterError("Missing required parameter PreviousPassword",
-                                        field="previous_password")
+            raise InvalidParameterError(
+                "Missing required parameter PreviousPassword", field="previous_password"
+            )
         v.password(previous_password, "previous_password")
         config, client, record = self._access(access_token)
         self._check_password(config, client, record, previous_password)
         accounts.check_policy(config, proposed_password)
-        accounts.mutate(self._rt, config, self.pool.id, record.username,
-                        lambda current: accounts.with_password(self._rt, current,
-                                                               proposed_password))
+        accounts.mutate(
+            self._rt,
+            config,
+            self.pool.id,
+            record.username,
+            lambda current: accounts.with_password(self._rt, current, proposed_password),
+        )
 
     def delete_user(self, access_token: str) -> None:
         """``DeleteUser``: the signed-in user deletes itself."""
@@ -852,13 +1001,17 @@ class AuthFlow:
         sign_out(self._rt, config, record)
 
 
-AuthFlow.FLOWS.update({
-    AuthFlowType.USER_PASSWORD_AUTH: AuthFlow._password_flow,
-    AuthFlowType.ADMIN_USER_PASSWORD_AUTH: AuthFlow._password_flow,
-    AuthFlowType.ADMIN_NO_SRP_AUTH: AuthFlow._password_flow,
-    AuthFlowType.REFRESH_TOKEN_AUTH: AuthFlow._refresh_flow,
-    AuthFlowType.REFRESH_TOKEN: AuthFlow._refresh_flow,
-})
-AuthFlow.CHALLENGES.update({
-    ChallengeName.NEW_PASSWORD_REQUIRED: AuthFlow._answer_new_password,
-})
+AuthFlow.FLOWS.update(
+    {
+        AuthFlowType.USER_PASSWORD_AUTH: AuthFlow._password_flow,
+        AuthFlowType.ADMIN_USER_PASSWORD_AUTH: AuthFlow._password_flow,
+        AuthFlowType.ADMIN_NO_SRP_AUTH: AuthFlow._password_flow,
+        AuthFlowType.REFRESH_TOKEN_AUTH: AuthFlow._refresh_flow,
+        AuthFlowType.REFRESH_TOKEN: AuthFlow._refresh_flow,
+    }
+)
+AuthFlow.CHALLENGES.update(
+    {
+        ChallengeName.NEW_PASSWORD_REQUIRED: AuthFlow._answer_new_password,
+    }
+)

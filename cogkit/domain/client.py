@@ -75,7 +75,8 @@ class AppClient:
             return
         if not presented:
             raise NotAuthorizedError(
-                f"Client {self.id} is configured for secret but secret was not received")
+                f"Client {self.id} is configured for secret but secret was not received"
+            )
         expected = secret_hash(self.secret, username, self.id)
         if not hmac.compare_digest(expected.encode(), presented.encode()):
             raise NotAuthorizedError(f"Unable to verify secret hash for client {self.id}")
@@ -98,7 +99,9 @@ class AppClient:
         verification flags and ``sub``."""
         if self.settings.write_attributes is None:
             return frozenset(
-                name for name in schema_names
+                name
+                for name in schema_names
                 if name not in ("sub", "email_verified", "phone_number_verified")
-                and not name.startswith("dev:"))
+                and not name.startswith("dev:")
+            )
         return frozenset(self.settings.write_attributes) - {"sub"}

@@ -80,7 +80,8 @@ class VerificationTemplate:
     email_message: str = "Your verification code is {####}. "
     email_subject: str = "Your verification code"
     email_message_by_link: str = (
-        "Please click the link below to verify your email address. {##Verify Email##} ")
+        "Please click the link below to verify your email address. {##Verify Email##} "
+    )
     email_subject_by_link: str = "Your verification link"
     default_email_option: DefaultEmailOption = DefaultEmailOption.CONFIRM_WITH_CODE
 
@@ -147,8 +148,8 @@ def _value(field: str, value: Any, cls: type[T]) -> T:
         return value
     data = v.mapping(field, value)
     v.no_unknown(field, data, [f.name for f in attrs.fields(cls)])  # type: ignore[arg-type]
-    merged = attrs.evolve(cls(), **data)  # type: ignore[misc]
-    return merged  # type: ignore[no-any-return]
+    merged: T = attrs.evolve(cls(), **data)  # type: ignore[misc]
+    return merged
 
 
 def _password_policy(value: Any) -> PasswordPolicy:
@@ -156,10 +157,15 @@ def _password_policy(value: Any) -> PasswordPolicy:
     v.integer("password_policy.minimum_length", policy.minimum_length, minimum=6, maximum=99)
     for flag in ("require_uppercase", "require_lowercase", "require_numbers", "require_symbols"):
         v.boolean(f"password_policy.{flag}", getattr(policy, flag))
-    v.integer("password_policy.password_history_size", policy.password_history_size,
-              minimum=0, maximum=24)
-    v.integer("password_policy.temporary_password_validity_days",
-              policy.temporary_password_validity_days, minimum=0, maximum=365)
+    v.integer(
+        "password_policy.password_history_size", policy.password_history_size, minimum=0, maximum=24
+    )
+    v.integer(
+        "password_policy.temporary_password_validity_days",
+        policy.temporary_password_validity_days,
+        minimum=0,
+        maximum=365,
+    )
     return policy
 
 
@@ -169,34 +175,64 @@ _LINK_TEMPLATE = re.compile(r".*\{##.*##\}.*", re.S)
 
 def _verification(value: Any) -> VerificationTemplate:
     template = _value("verification", value, VerificationTemplate)
-    v.string("verification.sms_message", template.sms_message, min_len=6, max_len=140,
-             pattern=_CODE_TEMPLATE)
-    v.string("verification.email_message", template.email_message, min_len=6, max_len=20000,
-             pattern=_CODE_TEMPLATE)
+    v.string(
+        "verification.sms_message",
+        template.sms_message,
+        min_len=6,
+        max_len=140,
+        pattern=_CODE_TEMPLATE,
+    )
+    v.string(
+        "verification.email_message",
+        template.email_message,
+        min_len=6,
+        max_len=20000,
+        pattern=_CODE_TEMPLATE,
+    )
     v.string("verification.email_subject", template.email_subject, min_len=1, max_len=140)
-    v.string("verification.email_message_by_link", template.email_message_by_link, min_len=6,
-             max_len=20000, pattern=_LINK_TEMPLATE)
-    v.string("verification.email_subject_by_link", template.email_subject_by_link, min_len=1,
-             max_len=140)
-    return attrs.evolve(template, default_email_option=v.enum(
-        "verification.default_email_option", template.default_email_option,
-        DefaultEmailOption))
+    v.string(
+        "verification.email_message_by_link",
+        template.email_message_by_link,
+        min_len=6,
+        max_len=20000,
+        pattern=_LINK_TEMPLATE,
+    )
+    v.string(
+        "verification.email_subject_by_link", template.email_subject_by_link, min_len=1, max_len=140
+    )
+    return attrs.evolve(
+        template,
+        default_email_option=v.enum(
+            "verification.default_email_option", template.default_email_option, DefaultEmailOption
+        ),
+    )
 
 
 def _invitation(value: Any) -> InvitationTemplate:
     template = _value("invitation", value, InvitationTemplate)
-    v.string("invitation.sms_message", template.sms_message, min_len=6, max_len=140,
-             pattern=_CODE_TEMPLATE)
-    v.string("invitation.email_message", template.email_message, min_len=6, max_len=20000,
-             pattern=_CODE_TEMPLATE)
+    v.string(
+        "invitation.sms_message",
+        template.sms_message,
+        min_len=6,
+        max_len=140,
+        pattern=_CODE_TEMPLATE,
+    )
+    v.string(
+        "invitation.email_message",
+        template.email_message,
+        min_len=6,
+        max_len=20000,
+        pattern=_CODE_TEMPLATE,
+    )
     v.string("invitation.email_subject", template.email_subject, min_len=1, max_len=140)
     return template
 
 
 def _recovery(value: Any) -> tuple[RecoveryMechanism, ...]:
     if isinstance(value, str | bytes) or not isinstance(value, Iterable):
-        raise InvalidParameterError("account_recovery must be a list of mechanisms",
-                                    field="account_recovery")
+        raise InvalidParameterError(
+            "account_recovery must be a list of mechanisms", field="account_recovery"
+        )
     items: list[RecoveryMechanism] = []
     for index, item in enumerate(value):
         field = f"account_recovery[{index}]"
@@ -207,18 +243,22 @@ def _recovery(value: Any) -> tuple[RecoveryMechanism, ...]:
             v.no_unknown(field, data, ["name", "priority"])
             mechanism = RecoveryMechanism(
                 v.enum(f"{field}.name", data.get("name"), RecoveryOption),
-                v.integer(f"{field}.priority", data.get("priority"), minimum=1, maximum=2))
+                v.integer(f"{field}.priority", data.get("priority"), minimum=1, maximum=2),
+            )
         items.append(mechanism)
     if not 1 <= len(items) <= 2:
-        raise InvalidParameterError("account_recovery takes one or two mechanisms",
-                                    field="account_recovery")
+        raise InvalidParameterError(
+            "account_recovery takes one or two mechanisms", field="account_recovery"
+        )
     if len({m.priority for m in items}) != len(items) or len({m.name for m in items}) != len(items):
         raise InvalidParameterError(
             "account_recovery mechanisms need distinct names and priorities",
-            field="account_recovery")
+            field="account_recovery",
+        )
     if any(m.name is RecoveryOption.ADMIN_ONLY for m in items) and len(items) > 1:
-        raise InvalidParameterError("admin_only cannot be combined with another mechanism",
-                                    field="account_recovery")
+        raise InvalidParameterError(
+            "admin_only cannot be combined with another mechanism", field="account_recovery"
+        )
     return tuple(sorted(items, key=lambda m: m.priority))
 
 
@@ -231,8 +271,9 @@ def _unique(field: str, values: tuple[T, ...]) -> tuple[T, ...]:
 POOL_FIELDS = frozenset(f.name for f in attrs.fields(UserPoolConfig)) - {"schema"}
 
 
-def pool_config(base: UserPoolConfig | None = None, *, schema: Any = None,
-                **given: Any) -> UserPoolConfig:
+def pool_config(
+    base: UserPoolConfig | None = None, *, schema: Any = None, **given: Any
+) -> UserPoolConfig:
     """A checked ``UserPoolConfig``: ``base`` (or the defaults) with ``given`` applied.
 
     ``schema`` only applies at creation (``base is None``).
@@ -249,15 +290,18 @@ def pool_config(base: UserPoolConfig | None = None, *, schema: Any = None,
             changes[name] = _unique(name, v.enum_list(name, value, UsernameAttribute))
         elif name == "alias_attributes":
             changes[name] = _unique(name, v.enum_list(name, value, AliasAttribute))
-        elif name in ("auto_verified_attributes",
-                      "attributes_require_verification_before_update"):
+        elif name in ("auto_verified_attributes", "attributes_require_verification_before_update"):
             changes[name] = _unique(name, v.enum_list(name, value, VerifiedAttribute))
         elif name in ("case_sensitive", "allow_admin_create_user_only"):
             changes[name] = v.boolean(name, value)
         elif name == "deletion_protection":
-            changes[name] = (DeletionProtection.ACTIVE if value is True else
-                             DeletionProtection.INACTIVE if value is False else
-                             v.enum(name, value, DeletionProtection))
+            changes[name] = (
+                DeletionProtection.ACTIVE
+                if value is True
+                else DeletionProtection.INACTIVE
+                if value is False
+                else v.enum(name, value, DeletionProtection)
+            )
         elif name == "mfa_configuration":
             changes[name] = v.enum(name, value, MfaConfiguration)
         elif name == "tier":
@@ -281,18 +325,25 @@ def pool_config(base: UserPoolConfig | None = None, *, schema: Any = None,
     if config.username_attributes and config.alias_attributes:
         raise InvalidParameterError(
             "Only one of UsernameAttributes and AliasAttributes can be set in a User Pool.",
-            field="alias_attributes")
-    required_alias = [a for a in config.alias_attributes
-                      if a is AliasAttribute.PREFERRED_USERNAME
-                      and (attr := config.attribute("preferred_username")) and attr.required]
+            field="alias_attributes",
+        )
+    required_alias = [
+        a
+        for a in config.alias_attributes
+        if a is AliasAttribute.PREFERRED_USERNAME
+        and (attr := config.attribute("preferred_username"))
+        and attr.required
+    ]
     if required_alias:
         raise InvalidParameterError(
-            "preferred_username cannot be both required and an alias.", field="alias_attributes")
+            "preferred_username cannot be both required and an alias.", field="alias_attributes"
+        )
     for name in config.attributes_require_verification_before_update:
         if name not in config.auto_verified_attributes:
             raise InvalidParameterError(
-                f"{name} must be in auto_verified_attributes to require verification before "
-                "update", field="attributes_require_verification_before_update")
+                f"{name} must be in auto_verified_attributes to require verification before update",
+                field="attributes_require_verification_before_update",
+            )
     return config
 
 
@@ -372,38 +423,56 @@ _MIN_TOKEN, _MAX_TOKEN = 5 * 60, 86400
 _MIN_REFRESH, _MAX_REFRESH = 3600, 3650 * 86400
 
 
-def client_config(base: ClientSettings | None, *, pool: UserPoolConfig,
-                  units: Mapping[str, Any] | None = None, **given: Any) -> ClientSettings:
+def client_config(
+    base: ClientSettings | None,
+    *,
+    pool: UserPoolConfig,
+    units: Mapping[str, Any] | None = None,
+    **given: Any,
+) -> ClientSettings:
     """A checked ``ClientSettings``: ``base`` (or a new client's defaults) with ``given``.
 
     Validities given without a unit use Cognito's API default units: hours for access and
     ID tokens, days for refresh tokens.
     """
-    v.no_unknown("app client configuration", given, CLIENT_FIELDS - {
-        "access_token_unit", "id_token_unit", "refresh_token_unit"})
+    v.no_unknown(
+        "app client configuration",
+        given,
+        CLIENT_FIELDS - {"access_token_unit", "id_token_unit", "refresh_token_unit"},
+    )
     if base is None:
-        base = ClientSettings(name=v.string("client_name", given.get("name"), min_len=1,
-                                            max_len=128, pattern=v.CLIENT_NAME))
+        base = ClientSettings(
+            name=v.string(
+                "client_name", given.get("name"), min_len=1, max_len=128, pattern=v.CLIENT_NAME
+            )
+        )
     changes: dict[str, Any] = {}
-    unit_map = {"access_token": "access_token_unit", "id_token": "id_token_unit",
-                "refresh_token": "refresh_token_unit"}
+    unit_map = {
+        "access_token": "access_token_unit",
+        "id_token": "id_token_unit",
+        "refresh_token": "refresh_token_unit",
+    }
     for key, value in v.mapping("token_validity_units", units or {}).items():
         if key not in unit_map:
             raise InvalidParameterError(
                 f"Unknown token_validity_units key {key!r}; use access_token, id_token or "
-                "refresh_token", field="token_validity_units")
+                "refresh_token",
+                field="token_validity_units",
+            )
         changes[unit_map[key]] = v.enum(f"token_validity_units.{key}", value, TimeUnit)
     for name, value in given.items():
         if value is None:
             continue
         if name == "name":
-            changes[name] = v.string("client_name", value, min_len=1, max_len=128,
-                                     pattern=v.CLIENT_NAME)
+            changes[name] = v.string(
+                "client_name", value, min_len=1, max_len=128, pattern=v.CLIENT_NAME
+            )
         elif name == "explicit_auth_flows":
             flows = _unique(name, v.enum_list(name, value, ExplicitAuthFlow))
             if any(f.legacy for f in flows) and any(not f.legacy for f in flows):
                 raise InvalidParameterError(
-                    "Cannot mix legacy ExplicitAuthFlows with ALLOW_* values.", field=name)
+                    "Cannot mix legacy ExplicitAuthFlows with ALLOW_* values.", field=name
+                )
             changes[name] = flows or DEFAULT_AUTH_FLOWS
         elif name in ("access_token_validity", "id_token_validity"):
             changes[name] = v.integer(name, value, minimum=1, maximum=86400)
@@ -418,53 +487,67 @@ def client_config(base: ClientSettings | None, *, pool: UserPoolConfig,
                     raise InvalidParameterError(
                         f"Invalid {'read' if name.startswith('read') else 'write'} attributes "
                         f"specified while creating a client: {attribute} is not in the schema",
-                        field=name)
+                        field=name,
+                    )
             changes[name] = names
         elif name == "prevent_user_existence_errors":
             changes[name] = v.enum(name, value, PreventUserExistenceErrors)
-        elif name in ("enable_token_revocation", "enable_propagate_additional_user_context_data",
-                      "allowed_oauth_flows_user_pool_client"):
+        elif name in (
+            "enable_token_revocation",
+            "enable_propagate_additional_user_context_data",
+            "allowed_oauth_flows_user_pool_client",
+        ):
             changes[name] = v.boolean(name, value)
         elif name == "auth_session_validity":
             changes[name] = v.integer(name, value, minimum=3, maximum=15)
         elif name in ("callback_urls", "logout_urls"):
-            changes[name] = v.string_list(name, value, max_items=100, min_len=1, max_len=1024,
-                                          printable_only=True)
+            changes[name] = v.string_list(
+                name, value, max_items=100, min_len=1, max_len=1024, printable_only=True
+            )
         elif name == "default_redirect_uri":
             changes[name] = v.string(name, value, min_len=1, max_len=1024, printable_only=True)
         elif name == "supported_identity_providers":
             changes[name] = v.string_list(name, value, min_len=1, max_len=32)
         elif name == "allowed_oauth_flows":
-            flows = v.string_list(name, value, max_items=3)
-            for flow in flows:
-                if flow not in ("code", "implicit", "client_credentials"):
+            oauth_flows = v.string_list(name, value, max_items=3)
+            for oauth_flow in oauth_flows:
+                if oauth_flow not in ("code", "implicit", "client_credentials"):
                     raise InvalidParameterError(
-                        f"Invalid OAuth flow {flow!r}: use code, implicit or client_credentials",
-                        field=name)
-            changes[name] = flows
+                        f"Invalid OAuth flow {oauth_flow!r}: use code, implicit or "
+                        "client_credentials",
+                        field=name,
+                    )
+            changes[name] = oauth_flows
         elif name == "allowed_oauth_scopes":
             changes[name] = v.string_list(name, value, max_items=50, min_len=1, max_len=256)
     settings = attrs.evolve(base, **changes)
     if settings.refresh_token_validity == 0:
         # Cognito: a refresh validity of 0 means "reset to the default of 30 days".
-        settings = attrs.evolve(settings, refresh_token_validity=30,
-                                refresh_token_unit=TimeUnit.DAYS)
+        settings = attrs.evolve(
+            settings, refresh_token_validity=30, refresh_token_unit=TimeUnit.DAYS
+        )
     for kind in ("access_token", "id_token"):
         seconds = getattr(settings, f"{kind}_seconds")
         if not _MIN_TOKEN <= seconds <= _MAX_TOKEN:
             raise InvalidParameterError(
-                f"{kind}_validity must be between 5 minutes and 1 day", field=f"{kind}_validity")
+                f"{kind}_validity must be between 5 minutes and 1 day", field=f"{kind}_validity"
+            )
     refresh = settings.refresh_token_seconds
     if not _MIN_REFRESH <= refresh <= _MAX_REFRESH:
         raise InvalidParameterError(
             "refresh_token_validity must be between 60 minutes and 10 years",
-            field="refresh_token_validity")
+            field="refresh_token_validity",
+        )
     if refresh <= max(settings.access_token_seconds, settings.id_token_seconds):
         raise InvalidParameterError(
             "refresh_token_validity must be longer than the access and ID token validity",
-            field="refresh_token_validity")
-    if (settings.default_redirect_uri is not None
-            and settings.default_redirect_uri not in settings.callback_urls):
-        raise InvalidParameterError("default_redirect_uri must be one of callback_urls",
-                                    field="default_redirect_uri")
+            field="refresh_token_validity",
+        )
+    if (
+        settings.default_redirect_uri is not None
+        and settings.default_redirect_uri not in settings.callback_urls
+    ):
+        raise InvalidParameterError(
+            "default_redirect_uri must be one of callback_urls", field="default_redirect_uri"
+        )
     return settings

@@ -36,7 +36,9 @@ def parse_filter(text: object) -> UserFilter | None:
     if len(text) > MAX_FILTER:
         raise InvalidParameterError(
             f"1 validation error detected: Value at 'filter' failed to satisfy constraint: "
-            f"Member must have length less than or equal to {MAX_FILTER}", field="filter")
+            f"Member must have length less than or equal to {MAX_FILTER}",
+            field="filter",
+        )
     if not text.strip():
         return None
     match = _FILTER.fullmatch(text)

@@ -56,7 +56,8 @@ def send(rt: Runtime, message: Message) -> None:
         rt.sender.send(message)
     except Exception as exc:
         raise CodeDeliveryFailureError(
-            f"Unable to deliver the message by {message.channel.value}.") from exc
+            f"Unable to deliver the message by {message.channel.value}."
+        ) from exc
 
 
 def send_code(
@@ -75,26 +76,42 @@ def send_code(
     code = rt.codes.new_code(purpose.value)
     now = rt.now()
     salt = rt.ids.token_bytes(16).hex()
-    rt.store.put_code(CodeRecord(
-        pool_id=user.pool_id, username=user.username, purpose=store_purpose,
-        digest=code_digest(code, salt), salt=salt, created_at=now, expires_at=now + ttl,
-        extra=extra or {},
-    ))
+    rt.store.put_code(
+        CodeRecord(
+            pool_id=user.pool_id,
+            username=user.username,
+            purpose=store_purpose,
+            digest=code_digest(code, salt),
+            salt=salt,
+            created_at=now,
+            expires_at=now + ttl,
+            extra=extra or {},
+        )
+    )
     channel = channel_for(attribute)
     template = config.verification
     if channel is Channel.SMS:
         text, subject = render(template.sms_message, code=code), None
     else:
         text, subject = render(template.email_message, code=code), template.email_subject
-    send(rt, Message(to=destination, channel=channel, purpose=purpose, pool_id=user.pool_id,
-                     username=user.username, text=text, subject=subject, code=code,
-                     sent_at=now))
+    send(
+        rt,
+        Message(
+            to=destination,
+            channel=channel,
+            purpose=purpose,
+            pool_id=user.pool_id,
+            username=user.username,
+            text=text,
+            subject=subject,
+            code=code,
+            sent_at=now,
+        ),
+    )
     return CodeDelivery(masked(attribute, destination), channel, attribute)
 
 
-def check_code(
-    rt: Runtime, user: UserRecord, store_purpose: str, code: str
-) -> CodeRecord:
+def check_code(rt: Runtime, user: UserRecord, store_purpose: str, code: str) -> CodeRecord:
     """The code record when ``code`` is right; otherwise Cognito's error.
 
     No code (never sent, already used, replaced) or an expired one: ExpiredCode.  A wrong

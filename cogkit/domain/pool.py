@@ -14,9 +14,8 @@ from typing import TYPE_CHECKING, Any
 import attrs
 
 from cogkit.domain import _accounts as accounts
-from cogkit.domain import _paging
+from cogkit.domain import _paging, messages
 from cogkit.domain import _validate as v
-from cogkit.domain import messages
 from cogkit.domain import tokens as token_rules
 from cogkit.domain._paging import Page
 from cogkit.domain._runtime import Runtime
@@ -109,19 +108,26 @@ class UserPool:
     def describe(self) -> PoolDescription:
         record, config = self._state()
         return PoolDescription(
-            id=self.id, name=record.name, arn=self.arn, created_at=utc(record.created_at),
-            modified_at=utc(record.modified_at), config=config,
-            estimated_number_of_users=self._rt.store.count_users(self.id))
+            id=self.id,
+            name=record.name,
+            arn=self.arn,
+            created_at=utc(record.created_at),
+            modified_at=utc(record.modified_at),
+            config=config,
+            estimated_number_of_users=self._rt.store.count_users(self.id),
+        )
 
     def update(self, *, name: str | None = None, **changes: Any) -> PoolDescription:
         """Changes the configuration; only what Cognito lets change after creation."""
         for field in IMMUTABLE_POOL_FIELDS:
             if changes.get(field) is not None:
                 raise InvalidParameterError(
-                    f"{field} cannot be changed after the user pool is created.", field=field)
+                    f"{field} cannot be changed after the user pool is created.", field=field
+                )
         if "schema" in changes:
             raise InvalidParameterError(
-                "The schema cannot be replaced; add custom attributes instead.", field="schema")
+                "The schema cannot be replaced; add custom attributes instead.", field="schema"
+            )
         if name is not None:
             v.string("pool_name", name, min_len=1, max_len=128, pattern=v.POOL_NAME)
         for _attempt in range(accounts.RETRIES):
@@ -129,8 +135,12 @@ class UserPool:
             updated = pool_config(config, **changes)
             from cogkit.domain import _serde
 
-            new = attrs.evolve(record, name=name or record.name, config=_serde.dump(updated),
-                               modified_at=self._rt.now())
+            new = attrs.evolve(
+                record,
+                name=name or record.name,
+                config=_serde.dump(updated),
+                modified_at=self._rt.now(),
+            )
             try:
                 self._rt.store.update_pool(new, expected_version=record.version)
             except StoreConflictError:
@@ -144,7 +154,8 @@ class UserPool:
         if config.deletion_protection is DeletionProtection.ACTIVE:
             raise InvalidParameterError(
                 "The user pool cannot be deleted because deletion protection is activated.",
-                field="user_pool_id")
+                field="user_pool_id",
+            )
         self._rt.store.delete_pool(self.id)
 
     # -- tokens ------------------------------------------------------------------------
@@ -167,8 +178,7 @@ class UserPool:
             "response_types_supported": ["code", "token"],
             "subject_types_supported": ["public"],
             "scopes_supported": ["openid", "email", "phone", "profile"],
-            "token_endpoint_auth_methods_supported": ["client_secret_basic",
-                                                      "client_secret_post"],
+            "token_endpoint_auth_methods_supported": ["client_secret_basic", "client_secret_post"],
         }
 
     def rotate_signing_keys(self) -> None:
@@ -197,8 +207,9 @@ class UserPool:
             raise InvalidParameterError("leeway must be a non-negative number", field="leeway")
         self._state()
         ids = [client_id] if isinstance(client_id, str) else client_id
-        return token_rules.verify(self._rt, self.id, token, token_use=token_use,
-                                  client_ids=ids, leeway=leeway)
+        return token_rules.verify(
+            self._rt, self.id, token, token_use=token_use, client_ids=ids, leeway=leeway
+        )
 
     # -- app clients -------------------------------------------------------------------
 
@@ -216,10 +227,10 @@ class UserPool:
         _record, config = self._state()
         v.boolean("generate_secret", generate_secret)
         if client_secret is not None:
-            v.string("client_secret", client_secret, min_len=24, max_len=64,
-                     pattern=v.CLIENT_SECRET)
-        built = client_config(None, pool=config, units=token_validity_units, name=name,
-                              **settings)
+            v.string(
+                "client_secret", client_secret, min_len=24, max_len=64, pattern=v.CLIENT_SECRET
+            )
+        built = client_config(None, pool=config, units=token_validity_units, name=name, **settings)
         secret = client_secret
         if secret is None and generate_secret:
             secret = self._rt.ids.choice_string("abcdefghijklmnopqrstuvwxyz0123456789", 51)
@@ -227,9 +238,14 @@ class UserPool:
         now = self._rt.now()
         for _attempt in range(10):
             client_id = self._rt.ids.choice_string("abcdefghijklmnopqrstuvwxyz0123456789", 26)
-            record = ClientRecord(id=client_id, pool_id=self.id, name=built.name,
-                                  created_at=now, modified_at=now,
-                                  config=self._rt.dump_client(built))
+            record = ClientRecord(
+                id=client_id,
+                pool_id=self.id,
+                name=built.name,
+                created_at=now,
+                modified_at=now,
+                config=self._rt.dump_client(built),
+            )
             try:
                 self._rt.store.create_client(record)
             except StoreConflictError:
@@ -253,17 +269,23 @@ class UserPool:
     ) -> AppClient:
         """Changes an app client's settings (its id and secret stay)."""
         if "secret" in settings or "generate_secret" in settings:
-            raise InvalidParameterError("A client's secret cannot be changed by an update.",
-                                        field="client_secret")
+            raise InvalidParameterError(
+                "A client's secret cannot be changed by an update.", field="client_secret"
+            )
         for _attempt in range(accounts.RETRIES):
             current = self.client(client_id)
             record = self._rt.store.get_client(client_id)
             if record is None:
                 continue
-            built: ClientSettings = client_config(current.settings, pool=self.config,
-                                                  units=token_validity_units, **settings)
-            new = attrs.evolve(record, name=built.name, config=self._rt.dump_client(built),
-                               modified_at=self._rt.now())
+            built: ClientSettings = client_config(
+                current.settings, pool=self.config, units=token_validity_units, **settings
+            )
+            new = attrs.evolve(
+                record,
+                name=built.name,
+                config=self._rt.dump_client(built),
+                modified_at=self._rt.now(),
+            )
             try:
                 stored = self._rt.store.update_client(new, expected_version=record.version)
             except StoreConflictError:
@@ -275,8 +297,9 @@ class UserPool:
         self.client(client_id)
         self._rt.store.delete_client(client_id)
 
-    def list_clients(self, *, max_results: int = 60,
-                     next_token: str | None = None) -> Page[AppClient]:
+    def list_clients(
+        self, *, max_results: int = 60, next_token: str | None = None
+    ) -> Page[AppClient]:
         v.integer("max_results", max_results, minimum=1, maximum=60)
         self._state()
         after = None
@@ -284,8 +307,11 @@ class UserPool:
             after = _paging.decode(next_token, "next_token", "clients").get("after")
         records = self._rt.store.list_clients(self.id, after=after, limit=max_results + 1)
         items = tuple(AppClient.from_record(r) for r in records[:max_results])
-        token = (_paging.encode({"k": "clients", "after": items[-1].id})
-                 if len(records) > max_results else None)
+        token = (
+            _paging.encode({"k": "clients", "after": items[-1].id})
+            if len(records) > max_results
+            else None
+        )
         return Page(items, token)
 
     # -- users (admin API) -------------------------------------------------------------
@@ -320,8 +346,11 @@ class UserPool:
         accounts.attribute_map("validation_data", validation_data)
         v.client_metadata(client_metadata)
         v.boolean("force_alias_creation", force_alias_creation)
-        action = (None if message_action is None
-                  else v.enum("message_action", message_action, MessageAction))
+        action = (
+            None
+            if message_action is None
+            else v.enum("message_action", message_action, MessageAction)
+        )
         mediums = v.enum_list("desired_delivery_mediums", desired_delivery_mediums, Channel)
         if temporary_password is not None:
             v.password(temporary_password, "temporary_password")
@@ -334,18 +363,32 @@ class UserPool:
             existing = accounts.require(self._rt, self.id, config, username)
             if existing.status != UserStatus.FORCE_CHANGE_PASSWORD:
                 raise UnsupportedUserStateError(
-                    f"Resend not possible. {existing.username} status is not "
-                    "FORCE_CHANGE_PASSWORD.")
+                    f"Resend not possible. {existing.username} status is not FORCE_CHANGE_PASSWORD."
+                )
             record = accounts.mutate(
-                self._rt, config, self.id, existing.username,
-                lambda current: accounts.with_password(self._rt, current, password))
+                self._rt,
+                config,
+                self.id,
+                existing.username,
+                lambda current: accounts.with_password(self._rt, current, password),
+            )
         else:
             checked = accounts.check_attributes(config, given, client=None, creating=True)
             internal, sub = accounts.sign_up_identity(config, self._rt, username, checked)
-            record = accounts.with_password(self._rt, UserRecord(
-                pool_id=self.id, username=internal, sub=sub,
-                status=UserStatus.FORCE_CHANGE_PASSWORD.value, enabled=True, created_at=now,
-                modified_at=now, attributes=checked), password)
+            record = accounts.with_password(
+                self._rt,
+                UserRecord(
+                    pool_id=self.id,
+                    username=internal,
+                    sub=sub,
+                    status=UserStatus.FORCE_CHANGE_PASSWORD.value,
+                    enabled=True,
+                    created_at=now,
+                    modified_at=now,
+                    attributes=checked,
+                ),
+                password,
+            )
             if force_alias_creation:
                 record = self._create_forcing_aliases(config, record)
             else:
@@ -358,15 +401,26 @@ class UserPool:
         """Creates the user without its verified aliases, then claims them by force."""
         from cogkit.domain.attributes import VERIFIED_FLAGS
 
-        plain = attrs.evolve(record, attributes={
-            k: ("false" if k in VERIFIED_FLAGS.values() else val)
-            for k, val in record.attributes.items()})
+        plain = attrs.evolve(
+            record,
+            attributes={
+                k: ("false" if k in VERIFIED_FLAGS.values() else val)
+                for k, val in record.attributes.items()
+            },
+        )
         accounts.create(self._rt, config, plain)
-        return accounts.save(self._rt, config, record, expected_version=plain.version,
-                             force_alias=True)
+        return accounts.save(
+            self._rt, config, record, expected_version=plain.version, force_alias=True
+        )
 
-    def _invite(self, config: UserPoolConfig, record: UserRecord, password: str,
-                typed_username: str, mediums: Iterable[Channel]) -> None:
+    def _invite(
+        self,
+        config: UserPoolConfig,
+        record: UserRecord,
+        password: str,
+        typed_username: str,
+        mediums: Iterable[Channel],
+    ) -> None:
         template = config.invitation
         for medium in mediums:
             attribute = "phone_number" if medium is Channel.SMS else "email"
@@ -376,11 +430,21 @@ class UserPool:
                 continue
             body = template.sms_message if medium is Channel.SMS else template.email_message
             text = messages.render(body, code=password, username=typed_username)
-            messages.send(self._rt, Message(
-                to=destination, channel=medium, purpose=Purpose.ADMIN_CREATE_USER,
-                pool_id=self.id, username=record.username, text=text,
-                subject=template.email_subject if medium is Channel.EMAIL else None,
-                code=password, temporary_password=password, sent_at=self._rt.now()))
+            messages.send(
+                self._rt,
+                Message(
+                    to=destination,
+                    channel=medium,
+                    purpose=Purpose.ADMIN_CREATE_USER,
+                    pool_id=self.id,
+                    username=record.username,
+                    text=text,
+                    subject=template.email_subject if medium is Channel.EMAIL else None,
+                    code=password,
+                    temporary_password=password,
+                    sent_at=self._rt.now(),
+                ),
+            )
 
     def admin_delete_user(self, username: str) -> None:
         _config, record = self._user(username)
@@ -388,9 +452,17 @@ class UserPool:
 
     def _set_enabled(self, username: str, enabled: bool) -> None:
         config, record = self._user(username)
-        accounts.mutate(self._rt, config, self.id, record.username, lambda current: (
-            None if current.enabled is enabled
-            else attrs.evolve(current, enabled=enabled, modified_at=self._rt.now())))
+        accounts.mutate(
+            self._rt,
+            config,
+            self.id,
+            record.username,
+            lambda current: (
+                None
+                if current.enabled is enabled
+                else attrs.evolve(current, enabled=enabled, modified_at=self._rt.now())
+            ),
+        )
 
     def admin_disable_user(self, username: str) -> None:
         """Disables the user: no sign-in, no refresh, no token-authorised call."""
@@ -399,8 +471,9 @@ class UserPool:
     def admin_enable_user(self, username: str) -> None:
         self._set_enabled(username, True)
 
-    def admin_confirm_sign_up(self, username: str, *,
-                              client_metadata: Mapping[str, str] | None = None) -> None:
+    def admin_confirm_sign_up(
+        self, username: str, *, client_metadata: Mapping[str, str] | None = None
+    ) -> None:
         """Confirms an UNCONFIRMED user without a code (attributes stay unverified)."""
         v.client_metadata(client_metadata)
         config, record = self._user(username)
@@ -408,24 +481,31 @@ class UserPool:
         def confirm(current: UserRecord) -> UserRecord:
             if current.status != UserStatus.UNCONFIRMED:
                 raise NotAuthorizedError(
-                    f"User cannot be confirmed. Current status is {current.status}")
-            return attrs.evolve(current, status=UserStatus.CONFIRMED.value,
-                                modified_at=self._rt.now())
+                    f"User cannot be confirmed. Current status is {current.status}"
+                )
+            return attrs.evolve(
+                current, status=UserStatus.CONFIRMED.value, modified_at=self._rt.now()
+            )
 
         accounts.mutate(self._rt, config, self.id, record.username, confirm)
         self._rt.store.delete_codes(self.id, record.username, "sign_up")
 
-    def admin_set_user_password(self, username: str, password: str, *,
-                                permanent: bool = False) -> None:
+    def admin_set_user_password(
+        self, username: str, password: str, *, permanent: bool = False
+    ) -> None:
         """Sets a password: permanent ones confirm the user, others force a change."""
         v.password(password)
         v.boolean("permanent", permanent)
         config, record = self._user(username)
         accounts.check_policy(config, password)
         status = UserStatus.CONFIRMED if permanent else UserStatus.FORCE_CHANGE_PASSWORD
-        accounts.mutate(self._rt, config, self.id, record.username,
-                        lambda current: accounts.with_password(self._rt, current, password,
-                                                               status=status))
+        accounts.mutate(
+            self._rt,
+            config,
+            self.id,
+            record.username,
+            lambda current: accounts.with_password(self._rt, current, password, status=status),
+        )
 
     def admin_user_global_sign_out(self, username: str) -> None:
         """Revokes every refresh token of the user and the tokens issued from them."""
@@ -450,8 +530,11 @@ class UserPool:
             for name, value in checked.items():
                 merged[name] = value
                 flag = {"email": "email_verified", "phone_number": "phone_number_verified"}
-                if name in flag and flag[name] not in checked and \
-                        current.attributes.get(name) != value:
+                if (
+                    name in flag
+                    and flag[name] not in checked
+                    and current.attributes.get(name) != value
+                ):
                     merged[flag[name]] = "false"
             return attrs.evolve(current, attributes=merged, modified_at=self._rt.now())
 
@@ -460,7 +543,7 @@ class UserPool:
     def list_users(
         self,
         *,
-        filter: str | None = None,  # noqa: A002 - Cognito's parameter name
+        filter: str | None = None,
         limit: int = LIST_USERS_MAX,
         pagination_token: str | None = None,
         attributes_to_get: Iterable[str] | None = None,
@@ -472,26 +555,29 @@ class UserPool:
         _record, config = self._state()
         wanted = None
         if attributes_to_get is not None:
-            wanted = frozenset(v.string_list("attributes_to_get", attributes_to_get,
-                                             min_len=1, max_len=32))
+            wanted = frozenset(
+                v.string_list("attributes_to_get", attributes_to_get, min_len=1, max_len=32)
+            )
             for name in wanted:
                 if name != "sub" and config.attribute(name) is None:
                     raise InvalidParameterError(
-                        f"Attribute {name} does not exist in the schema.",
-                        field="attributes_to_get")
+                        f"Attribute {name} does not exist in the schema.", field="attributes_to_get"
+                    )
         now = self._rt.now()
         signature = [parsed.attribute, parsed.index_value, parsed.prefix] if parsed else None
         after: tuple[str, str] | None = None
         if pagination_token is not None:
             state = _paging.decode(pagination_token, "pagination_token", "users")
-            if (state.get("pool") != self.id or state.get("filter") != signature
-                    or not isinstance(state.get("after"), list) or len(state["after"]) != 2
-                    or not isinstance(state.get("at"), int | float)):
-                raise InvalidParameterError("Invalid pagination token.",
-                                            field="pagination_token")
+            if (
+                state.get("pool") != self.id
+                or state.get("filter") != signature
+                or not isinstance(state.get("after"), list)
+                or len(state["after"]) != 2
+                or not isinstance(state.get("at"), int | float)
+            ):
+                raise InvalidParameterError("Invalid pagination token.", field="pagination_token")
             if now - state["at"] > PAGINATION_TOKEN_TTL:
-                raise InvalidParameterError("Pagination token expired.",
-                                            field="pagination_token")
+                raise InvalidParameterError("Pagination token expired.", field="pagination_token")
             after = (str(state["after"][0]), str(state["after"][1]))
         if limit == 0:
             return Page((), None)
@@ -499,17 +585,30 @@ class UserPool:
             records = self._rt.store.list_users(self.id, after=after, limit=limit + 1)
         else:
             records = self._rt.store.list_users(
-                self.id, attribute=parsed.attribute, value=parsed.index_value,
-                prefix=parsed.prefix, after=after, limit=limit + 1)
+                self.id,
+                attribute=parsed.attribute,
+                value=parsed.index_value,
+                prefix=parsed.prefix,
+                after=after,
+                limit=limit + 1,
+            )
         page = records[:limit]
         token = None
         if len(records) > limit:
             last = page[-1]
             key = search_keys(last).get(parsed.attribute, "") if parsed else ""
-            token = _paging.encode({"k": "users", "pool": self.id, "filter": signature,
-                                    "after": [key, last.username], "at": now})
-        users = tuple(User.from_record(r, readable=wanted | {"sub"} if wanted else None)
-                      for r in page)
+            token = _paging.encode(
+                {
+                    "k": "users",
+                    "pool": self.id,
+                    "filter": signature,
+                    "after": [key, last.username],
+                    "at": now,
+                }
+            )
+        users = tuple(
+            User.from_record(r, readable=wanted | {"sub"} if wanted else None) for r in page
+        )
         return Page(users, token)
 
 
@@ -517,6 +616,10 @@ def sign_out(rt: Runtime, config: UserPoolConfig, record: UserRecord) -> None:
     """Global sign-out: every refresh token of the user dies, and with them their tokens."""
     now = rt.now()
     rt.store.revoke_user_refresh_tokens(record.pool_id, record.username, now)
-    accounts.mutate(rt, config, record.pool_id, record.username,
-                    lambda current: attrs.evolve(current, signed_out_at=now))
-
+    accounts.mutate(
+        rt,
+        config,
+        record.pool_id,
+        record.username,
+        lambda current: attrs.evolve(current, signed_out_at=now),
+    )

@@ -6,7 +6,6 @@ from __future__ import annotations
 import string
 from typing import Any
 
-
 from cogkit.domain import _paging, _serde
 from cogkit.domain import _validate as v
 from cogkit.domain._paging import Page
@@ -63,8 +62,9 @@ class Cognito:
         v.string("region", region, min_len=1, max_len=32, pattern=r"[a-z]{2}(-[a-z]+)+-\d+")
         v.string("account_id", account_id, pattern=r"\d{12}")
         if issuer_base_url is not None:
-            v.string("issuer_base_url", issuer_base_url, min_len=1, max_len=1024,
-                     pattern=r"https?://\S+")
+            v.string(
+                "issuer_base_url", issuer_base_url, min_len=1, max_len=1024, pattern=r"https?://\S+"
+            )
         ids = ids or RandomIds()
         self._rt = Runtime(
             store=store if store is not None else MemoryStore(),
@@ -87,11 +87,12 @@ class Cognito:
         if url.startswith("memory://"):
             return cls(MemoryStore(), **options)
         if url.startswith(("sqlite", "postgresql")):
-            from cogkit.stores import open_sql_store
+            from cogkit.stores import sql  # type: ignore[attr-defined,unused-ignore]
 
-            return cls(open_sql_store(url), **options)
+            return cls(sql.open_sql_store(url), **options)
         raise ConfigurationError(
-            f"cannot open {url!r}: use memory://, sqlite:///path.db or postgresql+psycopg://...")
+            f"cannot open {url!r}: use memory://, sqlite:///path.db or postgresql+psycopg://..."
+        )
 
     def __repr__(self) -> str:
         return f"Cognito(region={self._rt.region!r}, store={self._rt.store!r})"
@@ -129,7 +130,8 @@ class Cognito:
         """The outbox holding every message sent (when the sender is the default outbox)."""
         if not isinstance(self._rt.sender, Outbox):
             raise ConfigurationError(
-                "this service delivers messages through a custom sender, not an Outbox")
+                "this service delivers messages through a custom sender, not an Outbox"
+            )
         return self._rt.sender
 
     # -- user pools --------------------------------------------------------------------
@@ -146,8 +148,9 @@ class Cognito:
         alphabet = string.ascii_letters + string.digits
         for _attempt in range(10):
             pool_id = f"{self._rt.region}_{self._rt.ids.choice_string(alphabet, 9)}"
-            record = PoolRecord(id=pool_id, name=name, created_at=now, modified_at=now,
-                                config=_serde.dump(built))
+            record = PoolRecord(
+                id=pool_id, name=name, created_at=now, modified_at=now, config=_serde.dump(built)
+            )
             try:
                 self._rt.store.create_pool(record)
             except StoreConflictError:
@@ -162,16 +165,20 @@ class Cognito:
         self._rt.pool(pool_id)
         return UserPool(self._rt, pool_id)
 
-    def list_user_pools(self, *, max_results: int = 60,
-                        next_token: str | None = None) -> Page[UserPool]:
+    def list_user_pools(
+        self, *, max_results: int = 60, next_token: str | None = None
+    ) -> Page[UserPool]:
         v.integer("max_results", max_results, minimum=1, maximum=60)
         after = None
         if next_token is not None:
             after = _paging.decode(next_token, "next_token", "pools").get("after")
         records = self._rt.store.list_pools(after=after, limit=max_results + 1)
         items = tuple(UserPool(self._rt, r.id) for r in records[:max_results])
-        token = (_paging.encode({"k": "pools", "after": items[-1].id})
-                 if len(records) > max_results else None)
+        token = (
+            _paging.encode({"k": "pools", "after": items[-1].id})
+            if len(records) > max_results
+            else None
+        )
         return Page(items, token)
 
     def delete_user_pool(self, pool_id: str) -> None:
@@ -198,5 +205,3 @@ class Cognito:
         if not v.POOL_ID.fullmatch(pool_id) or self._rt.store.get_pool(pool_id) is None:
             raise TokenVerificationError("Invalid Access Token", reason="issuer")
         return UserPool(self._rt, pool_id)
-
-

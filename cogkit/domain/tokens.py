@@ -97,15 +97,17 @@ def issue(
     id_token["cognito:username"] = user.username
     if grant.origin_jti:
         id_token["origin_jti"] = grant.origin_jti
-    id_token.update({
-        "aud": client.id,
-        "event_id": grant.event_id,
-        "token_use": "id",
-        "auth_time": grant.auth_time,
-        "exp": iat + settings.id_token_seconds,
-        "iat": iat,
-        "jti": rt.ids.uuid4(),
-    })
+    id_token.update(
+        {
+            "aud": client.id,
+            "event_id": grant.event_id,
+            "token_use": "id",
+            "auth_time": grant.auth_time,
+            "exp": iat + settings.id_token_seconds,
+            "iat": iat,
+            "jti": rt.ids.uuid4(),
+        }
+    )
 
     access: dict[str, Any] = dict(common)
     if grant.device_key:
@@ -113,34 +115,38 @@ def issue(
     access["client_id"] = client.id
     if grant.origin_jti:
         access["origin_jti"] = grant.origin_jti
-    access.update({
-        "event_id": grant.event_id,
-        "token_use": "access",
-        "scope": " ".join(grant.scopes),
-        "auth_time": grant.auth_time,
-        "exp": iat + settings.access_token_seconds,
-        "iat": iat,
-        "jti": rt.ids.uuid4(),
-        "username": user.username,
-    })
+    access.update(
+        {
+            "event_id": grant.event_id,
+            "token_use": "access",
+            "scope": " ".join(grant.scopes),
+            "auth_time": grant.auth_time,
+            "exp": iat + settings.access_token_seconds,
+            "iat": iat,
+            "jti": rt.ids.uuid4(),
+            "username": user.username,
+        }
+    )
 
     refresh_token = None
     if with_refresh_token:
         refresh_token = rt.tokens.new_refresh_token()
-        rt.store.put_refresh_token(RefreshTokenRecord(
-            digest=secret_digest(refresh_token),
-            # Without revocation a family id is still needed to find the token's kin.
-            origin_jti=grant.origin_jti or rt.ids.uuid4(),
-            pool_id=client.pool_id,
-            client_id=client.id,
-            username=user.username,
-            auth_time=grant.auth_time,
-            event_id=grant.event_id,
-            issued_at=now,
-            expires_at=now + settings.refresh_token_seconds,
-            device_key=grant.device_key,
-            extra={"scopes": list(grant.scopes), "revocable": grant.origin_jti is not None},
-        ))
+        rt.store.put_refresh_token(
+            RefreshTokenRecord(
+                digest=secret_digest(refresh_token),
+                # Without revocation a family id is still needed to find the token's kin.
+                origin_jti=grant.origin_jti or rt.ids.uuid4(),
+                pool_id=client.pool_id,
+                client_id=client.id,
+                username=user.username,
+                auth_time=grant.auth_time,
+                event_id=grant.event_id,
+                issued_at=now,
+                expires_at=now + settings.refresh_token_seconds,
+                device_key=grant.device_key,
+                extra={"scopes": list(grant.scopes), "revocable": grant.origin_jti is not None},
+            )
+        )
     return Tokens(
         access_token=rt.tokens.sign(rt.signer(client.pool_id, "access"), access),
         id_token=rt.tokens.sign(rt.signer(client.pool_id, "id"), id_token),

@@ -15,8 +15,16 @@ __all__ = ["User"]
 
 #: Attributes ``ListUsers`` can filter on (Cognito's searchable set).
 SEARCHABLE = (
-    "username", "email", "phone_number", "name", "given_name", "family_name",
-    "preferred_username", "cognito:user_status", "status", "sub",
+    "username",
+    "email",
+    "phone_number",
+    "name",
+    "given_name",
+    "family_name",
+    "preferred_username",
+    "cognito:user_status",
+    "status",
+    "sub",
 )
 #: Searched exactly; every other searchable attribute is matched case-insensitively.
 CASE_SENSITIVE_SEARCH = frozenset({"username", "status", "sub"})
@@ -91,7 +99,8 @@ def claims_for(config: UserPoolConfig, record: UserRecord) -> set[str]:
         if not value:
             continue
         if alias is AliasAttribute.PREFERRED_USERNAME or (
-                attributes.get(f"{alias.value}_verified") == "true"):
+            attributes.get(f"{alias.value}_verified") == "true"
+        ):
             keys.add(f"{alias.value}:{sign_in_form(config, alias.value, value)}")
     return keys
 
@@ -123,8 +132,14 @@ def search_keys(record: UserRecord) -> dict[str, str]:
         "status": "Enabled" if record.enabled else "Disabled",
         "cognito:user_status": record.status.casefold(),
     }
-    for name in ("email", "phone_number", "name", "given_name", "family_name",
-                 "preferred_username"):
+    for name in (
+        "email",
+        "phone_number",
+        "name",
+        "given_name",
+        "family_name",
+        "preferred_username",
+    ):
         value = record.attributes.get(name)
         if value is not None:
             keys[name] = value.casefold()

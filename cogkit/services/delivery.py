@@ -121,8 +121,12 @@ class Outbox:
         if not found:
             wanted = ", ".join(
                 f"{k}={v!r}"
-                for k, v in (("to", to), ("purpose", purpose), ("channel", channel),
-                             ("username", username))
+                for k, v in (
+                    ("to", to),
+                    ("purpose", purpose),
+                    ("channel", channel),
+                    ("username", username),
+                )
                 if v is not None
             )
             raise MessageNotFoundError(f"no message in the outbox matches {wanted or 'anything'}")

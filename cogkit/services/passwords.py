@@ -12,7 +12,7 @@ from typing import ClassVar, Protocol, runtime_checkable
 import attrs
 from passlib.context import CryptContext
 
-__all__ = ["PasswordHasher", "PasswordProfile", "PasslibHasher"]
+__all__ = ["PasslibHasher", "PasswordHasher", "PasswordProfile"]
 
 
 @attrs.frozen

@@ -31,9 +31,15 @@ __all__ = [
 ]
 
 ALGORITHM = "RS256"
-_REFRESH_HEADER = base64.urlsafe_b64encode(
-    json.dumps({"cty": "JWT", "enc": "A256GCM", "alg": "RSA-OAEP"}, separators=(",", ":")).encode()
-).rstrip(b"=").decode()
+_REFRESH_HEADER = (
+    base64.urlsafe_b64encode(
+        json.dumps(
+            {"cty": "JWT", "enc": "A256GCM", "alg": "RSA-OAEP"}, separators=(",", ":")
+        ).encode()
+    )
+    .rstrip(b"=")
+    .decode()
+)
 
 
 class TokenFormatError(Exception):
@@ -170,8 +176,9 @@ class TokenService:
     def sign(key: SignerKey, claims: dict[str, Any]) -> str:
         """An RS256 JWS over ``claims`` with the header Cognito uses: ``kid`` and ``alg``."""
         # Cognito's header is exactly {"kid", "alg"}: pyjwt drops "typ" when it is empty.
-        return jwt.encode(claims, key.private, algorithm=ALGORITHM,
-                          headers={"kid": key.kid, "typ": None})
+        return jwt.encode(
+            claims, key.private, algorithm=ALGORITHM, headers={"kid": key.kid, "typ": None}
+        )
 
     @staticmethod
     def unverified_header(token: str) -> dict[str, Any]:
@@ -231,7 +238,9 @@ class TokenService:
         """An opaque refresh token: five base64url segments like Cognito's JWE."""
         parts = [_REFRESH_HEADER]
         for size in (256, 12, 400, 16):
-            parts.append(base64.urlsafe_b64encode(self._ids.token_bytes(size)).rstrip(b"=").decode())
+            parts.append(
+                base64.urlsafe_b64encode(self._ids.token_bytes(size)).rstrip(b"=").decode()
+            )
         return ".".join(parts)
 
     def new_session(self) -> str:

@@ -29,8 +29,16 @@ __all__ = ["MemoryStore"]
 
 
 class _PoolData:
-    __slots__ = ("claims", "codes", "index", "keys", "user_claims", "user_search", "usernames",
-                 "users")
+    __slots__ = (
+        "claims",
+        "codes",
+        "index",
+        "keys",
+        "user_claims",
+        "user_search",
+        "usernames",
+        "users",
+    )
 
     def __init__(self) -> None:
         self.users: dict[str, UserRecord] = {}
@@ -235,8 +243,11 @@ class MemoryStore:
             del data.user_search[username]
             for key in [k for k in data.codes if k[0] == username]:
                 del data.codes[key]
-            for digest in [d for d, s in self._sessions.items()
-                           if s.pool_id == pool_id and s.username == username]:
+            for digest in [
+                d
+                for d, s in self._sessions.items()
+                if s.pool_id == pool_id and s.username == username
+            ]:
                 del self._sessions[digest]
             for digest in self._user_refresh.pop((pool_id, username), set()):
                 token = self._refresh.pop(digest, None)

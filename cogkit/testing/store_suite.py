@@ -43,37 +43,75 @@ OTHER_POOL = "us-east-1_BBBBBBBBB"
 
 
 def pool_record(pool_id: str = POOL, **changes: Any) -> PoolRecord:
-    base = PoolRecord(id=pool_id, name="pool", created_at=1.0, modified_at=1.0,
-                      config={"case_sensitive": True, "nested": {"a": [1, 2]}})
+    base = PoolRecord(
+        id=pool_id,
+        name="pool",
+        created_at=1.0,
+        modified_at=1.0,
+        config={"case_sensitive": True, "nested": {"a": [1, 2]}},
+    )
     return attrs.evolve(base, **changes)
 
 
 def user_record(username: str, pool_id: str = POOL, **changes: Any) -> UserRecord:
-    base = UserRecord(pool_id=pool_id, username=username, sub=f"sub-{username}",
-                      status="CONFIRMED", enabled=True, created_at=1.0, modified_at=1.0,
-                      attributes={"email": f"{username}@example.com"},
-                      password_hash="$argon2id$fake", extra={"mfa": {"enabled": []}})
+    base = UserRecord(
+        pool_id=pool_id,
+        username=username,
+        sub=f"sub-{username}",
+        status="CONFIRMED",
+        enabled=True,
+        created_at=1.0,
+        modified_at=1.0,
+        attributes={"email": f"{username}@example.com"},
+        password_hash="$argon2id$fake",
+        extra={"mfa": {"enabled": []}},
+    )
     return attrs.evolve(base, **changes)
 
 
-def refresh_record(digest: str, origin: str, username: str = "ann",
-                   pool_id: str = POOL) -> RefreshTokenRecord:
-    return RefreshTokenRecord(digest=digest, origin_jti=origin, pool_id=pool_id,
-                              client_id="client1", username=username, auth_time=1,
-                              event_id="event", issued_at=1.0, expires_at=100.0,
-                              extra={"scopes": ["aws.cognito.signin.user.admin"]})
+def refresh_record(
+    digest: str, origin: str, username: str = "ann", pool_id: str = POOL
+) -> RefreshTokenRecord:
+    return RefreshTokenRecord(
+        digest=digest,
+        origin_jti=origin,
+        pool_id=pool_id,
+        client_id="client1",
+        username=username,
+        auth_time=1,
+        event_id="event",
+        issued_at=1.0,
+        expires_at=100.0,
+        extra={"scopes": ["aws.cognito.signin.user.admin"]},
+    )
 
 
-def code_record(username: str = "ann", purpose: str = "sign_up", digest: str = "d1",
-                pool_id: str = POOL) -> CodeRecord:
-    return CodeRecord(pool_id=pool_id, username=username, purpose=purpose, digest=digest,
-                      salt="salt", created_at=1.0, expires_at=2.0, extra={"attribute": "email"})
+def code_record(
+    username: str = "ann", purpose: str = "sign_up", digest: str = "d1", pool_id: str = POOL
+) -> CodeRecord:
+    return CodeRecord(
+        pool_id=pool_id,
+        username=username,
+        purpose=purpose,
+        digest=digest,
+        salt="salt",
+        created_at=1.0,
+        expires_at=2.0,
+        extra={"attribute": "email"},
+    )
 
 
 def session_record(digest: str = "s1", pool_id: str = POOL) -> SessionRecord:
-    return SessionRecord(digest=digest, pool_id=pool_id, client_id="client1", username="ann",
-                         challenge="NEW_PASSWORD_REQUIRED", created_at=1.0, expires_at=2.0,
-                         state={"admin": False, "list": [1, "x"]})
+    return SessionRecord(
+        digest=digest,
+        pool_id=pool_id,
+        client_id="client1",
+        username="ann",
+        challenge="NEW_PASSWORD_REQUIRED",
+        created_at=1.0,
+        expires_at=2.0,
+        state={"admin": False, "list": [1, "x"]},
+    )
 
 
 def race(count: int, action: Callable[[int], Any]) -> list[Any]:
@@ -85,7 +123,7 @@ def race(count: int, action: Callable[[int], Any]) -> list[Any]:
         barrier.wait()
         try:
             results[i] = action(i)
-        except Exception as exc:  # noqa: BLE001 - the suite inspects what each thread got
+        except Exception as exc:
             results[i] = exc
 
     threads = [threading.Thread(target=run, args=(i,)) for i in range(count)]
@@ -148,14 +186,18 @@ class StoreConformance:
         assert [p.id for p in (*first, *rest)] == sorted(ids)
 
     def test_deleting_a_pool_deletes_what_it_holds(self, pooled: Store) -> None:
-        pooled.create_client(ClientRecord(id="client1", pool_id=POOL, name="c", created_at=1,
-                                          modified_at=1, config={}))
+        pooled.create_client(
+            ClientRecord(
+                id="client1", pool_id=POOL, name="c", created_at=1, modified_at=1, config={}
+            )
+        )
         pooled.create_user(user_record("ann"), claims={"username:ann"}, search={"username": "ann"})
         pooled.put_code(code_record())
         pooled.put_session(session_record())
         pooled.put_refresh_token(refresh_record("r1", "o1"))
-        pooled.put_signing_key(SigningKeyRecord(pool_id=POOL, kid="k1", use="id",
-                                                private_pem="pem", created_at=1.0))
+        pooled.put_signing_key(
+            SigningKeyRecord(pool_id=POOL, kid="k1", use="id", private_pem="pem", created_at=1.0)
+        )
         assert pooled.delete_pool(POOL) is True
         assert pooled.get_pool(POOL) is None
         assert pooled.get_client("client1") is None
@@ -171,8 +213,14 @@ class StoreConformance:
     # -- clients -------------------------------------------------------------------------
 
     def test_client_round_trips_and_updates(self, pooled: Store) -> None:
-        client = ClientRecord(id="c1", pool_id=POOL, name="web", created_at=1, modified_at=1,
-                              config={"secret": "s", "flows": ["A", "B"]})
+        client = ClientRecord(
+            id="c1",
+            pool_id=POOL,
+            name="web",
+            created_at=1,
+            modified_at=1,
+            config={"secret": "s", "flows": ["A", "B"]},
+        )
         pooled.create_client(client)
         assert pooled.get_client("c1") == client
         stored = pooled.update_client(attrs.evolve(client, name="app"), expected_version=0)
@@ -181,16 +229,23 @@ class StoreConformance:
             pooled.update_client(attrs.evolve(client, name="x"), expected_version=0)
 
     def test_client_ids_are_unique_across_pools(self, pooled: Store) -> None:
-        pooled.create_client(ClientRecord(id="c1", pool_id=POOL, name="a", created_at=1,
-                                          modified_at=1, config={}))
+        pooled.create_client(
+            ClientRecord(id="c1", pool_id=POOL, name="a", created_at=1, modified_at=1, config={})
+        )
         with pytest.raises(StoreConflictError):
-            pooled.create_client(ClientRecord(id="c1", pool_id=OTHER_POOL, name="b",
-                                              created_at=1, modified_at=1, config={}))
+            pooled.create_client(
+                ClientRecord(
+                    id="c1", pool_id=OTHER_POOL, name="b", created_at=1, modified_at=1, config={}
+                )
+            )
 
     def test_clients_list_per_pool_in_id_order(self, pooled: Store) -> None:
         for cid, pool_id in (("c3", POOL), ("c1", POOL), ("c2", OTHER_POOL), ("c0", POOL)):
-            pooled.create_client(ClientRecord(id=cid, pool_id=pool_id, name=cid, created_at=1,
-                                              modified_at=1, config={}))
+            pooled.create_client(
+                ClientRecord(
+                    id=cid, pool_id=pool_id, name=cid, created_at=1, modified_at=1, config={}
+                )
+            )
         first = pooled.list_clients(POOL, after=None, limit=2)
         rest = pooled.list_clients(POOL, after=first[-1].id, limit=2)
         assert [c.id for c in (*first, *rest)] == ["c0", "c1", "c3"]
@@ -214,8 +269,7 @@ class StoreConformance:
     def test_a_claim_belongs_to_one_user(self, pooled: Store) -> None:
         pooled.create_user(user_record("ann"), claims={"username:ann", "email:a@x"}, search={})
         with pytest.raises(StoreConflictError) as caught:
-            pooled.create_user(user_record("bob"), claims={"username:bob", "email:a@x"},
-                               search={})
+            pooled.create_user(user_record("bob"), claims={"username:bob", "email:a@x"}, search={})
         assert caught.value.key == "email:a@x"
         assert pooled.get_user(POOL, "bob") is None
         assert pooled.find_user(POOL, "username:bob") is None
@@ -239,12 +293,17 @@ class StoreConformance:
         pooled.create_user(ann, claims={"username:ann"}, search={"email": "a"})
         pooled.create_user(user_record("bob"), claims={"username:bob", "email:b@x"}, search={})
         with pytest.raises(StoreConflictError) as caught:
-            pooled.update_user(attrs.evolve(ann, status="UNCONFIRMED"), expected_version=0,
-                               claims={"username:ann", "email:b@x"}, search={"email": "b"})
+            pooled.update_user(
+                attrs.evolve(ann, status="UNCONFIRMED"),
+                expected_version=0,
+                claims={"username:ann", "email:b@x"},
+                search={"email": "b"},
+            )
         assert caught.value.key == "email:b@x"
         assert pooled.get_user(POOL, "ann") == ann
         assert [u.username for u in pooled.list_users(POOL, attribute="email", value="a")] == [
-            "ann"]
+            "ann"
+        ]
 
     def test_update_keeps_claims_when_not_given(self, pooled: Store) -> None:
         user = user_record("ann")
@@ -274,9 +333,10 @@ class StoreConformance:
                 current = pooled.get_user(POOL, "ann")
                 assert current is not None
                 try:
-                    pooled.update_user(attrs.evolve(current,
-                                                    failed_attempts=current.failed_attempts + 1),
-                                       expected_version=current.version)
+                    pooled.update_user(
+                        attrs.evolve(current, failed_attempts=current.failed_attempts + 1),
+                        expected_version=current.version,
+                    )
                     return
                 except StoreConflictError:
                     continue
@@ -285,14 +345,19 @@ class StoreConformance:
         assert pooled.get_user(POOL, "ann").failed_attempts == 8  # type: ignore[union-attr]
 
     def test_concurrent_claims_have_one_winner(self, pooled: Store) -> None:
-        results = race(8, lambda i: pooled.create_user(
-            user_record(f"user{i}"), claims={f"username:user{i}", "email:same@x"}, search={}))
+        results = race(
+            8,
+            lambda i: pooled.create_user(
+                user_record(f"user{i}"), claims={f"username:user{i}", "email:same@x"}, search={}
+            ),
+        )
         assert sum(r is None for r in results) == 1
         assert all(isinstance(r, StoreConflictError) for r in results if r is not None)
 
     def test_delete_user_removes_claims_index_codes_sessions_tokens(self, pooled: Store) -> None:
-        pooled.create_user(user_record("ann"), claims={"username:ann", "email:a@x"},
-                           search={"email": "a@x"})
+        pooled.create_user(
+            user_record("ann"), claims={"username:ann", "email:a@x"}, search={"email": "a@x"}
+        )
         pooled.put_code(code_record())
         pooled.put_session(session_record())
         pooled.put_refresh_token(refresh_record("r1", "o1"))
@@ -319,8 +384,9 @@ class StoreConformance:
 
     def test_list_users_equality_and_prefix(self, pooled: Store) -> None:
         for name, email in (("a", "ann@x"), ("b", "anna@x"), ("c", "bob@x"), ("d", "ann@x")):
-            pooled.create_user(user_record(name), claims={f"username:{name}"},
-                               search={"email": email})
+            pooled.create_user(
+                user_record(name), claims={f"username:{name}"}, search={"email": email}
+            )
         exact = pooled.list_users(POOL, attribute="email", value="ann@x")
         assert [u.username for u in exact] == ["a", "d"]
         prefix = pooled.list_users(POOL, attribute="email", value="ann", prefix=True)
@@ -331,13 +397,15 @@ class StoreConformance:
 
     def test_list_users_pages_through_a_filter(self, pooled: Store) -> None:
         for i in range(7):
-            pooled.create_user(user_record(f"u{i}"), claims={f"username:u{i}"},
-                               search={"email": f"p{i % 3}@x"})
+            pooled.create_user(
+                user_record(f"u{i}"), claims={f"username:u{i}"}, search={"email": f"p{i % 3}@x"}
+            )
         seen: list[str] = []
         after = None
         while True:
-            page = pooled.list_users(POOL, attribute="email", value="p", prefix=True,
-                                     after=after, limit=3)
+            page = pooled.list_users(
+                POOL, attribute="email", value="p", prefix=True, after=after, limit=3
+            )
             seen += [u.username for u in page]
             if len(page) < 3:
                 break
@@ -436,10 +504,10 @@ class StoreConformance:
     # -- signing keys --------------------------------------------------------------------
 
     def test_signing_keys_list_oldest_first_and_update_in_place(self, pooled: Store) -> None:
-        first = SigningKeyRecord(pool_id=POOL, kid="k1", use="id", private_pem="p1",
-                                 created_at=1.0)
-        second = SigningKeyRecord(pool_id=POOL, kid="k2", use="access", private_pem="p2",
-                                  created_at=2.0)
+        first = SigningKeyRecord(pool_id=POOL, kid="k1", use="id", private_pem="p1", created_at=1.0)
+        second = SigningKeyRecord(
+            pool_id=POOL, kid="k2", use="access", private_pem="p2", created_at=2.0
+        )
         pooled.put_signing_key(first)
         pooled.put_signing_key(second)
         assert list(pooled.list_signing_keys(POOL)) == [first, second]

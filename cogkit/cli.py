@@ -1,0 +1,37 @@
+"""The ``cogkit`` command line.  Each command group lives beside the code it drives and
+registers itself here, so this module stays a dispatcher."""
+
+from __future__ import annotations
+
+import argparse
+import importlib
+import sys
+from collections.abc import Sequence
+
+from cogkit.errors import CogkitError
+
+#: Command groups: name -> module whose ``register(subparsers)`` adds its commands.
+COMMANDS: dict[str, str] = {}
+
+
+def build_parser() -> argparse.ArgumentParser:
+    parser = argparse.ArgumentParser(prog="cogkit", description="AWS Cognito, in process.")
+    subparsers = parser.add_subparsers(dest="command", required=True)
+    for module in COMMANDS.values():
+        importlib.import_module(module).register(subparsers)
+    return parser
+
+
+def main(argv: Sequence[str] | None = None) -> int:
+    parser = build_parser()
+    args = parser.parse_args(argv)
+    try:
+        result: int = args.run(args)
+    except CogkitError as exc:
+        print(f"cogkit: {exc.message}", file=sys.stderr)
+        return 2
+    return result
+
+
+if __name__ == "__main__":  # pragma: no cover
+    sys.exit(main())
