@@ -1,0 +1,397 @@
+"""``mock_aws``: route the cognito-idp calls of every botocore client to cogkit.
+
+Used exactly as moto's ``mock_aws``: ``@mock_aws``, ``@mock_aws()``, ``with mock_aws():``,
+on functions, coroutine functions and test classes.  Calls to other AWS services are not
+touched, so it composes with moto's own mock for S3, DynamoDB and the rest.
+
+botocore builds each client's event handlers from ``botocore.handlers.BUILTIN_HANDLERS``
+when its session is created; importing this module adds cogkit's handlers there (first in
+line for the Cognito services), and they answer only while a mock is active.  As with
+moto, clients created *before* ``cogkit.aws`` was imported are not intercepted.
+"""
+
+from __future__ import annotations
+
+import functools
+import inspect
+import io
+import json
+import re
+import threading
+import urllib.error
+import urllib.parse
+import urllib.request
+import urllib.response
+from collections.abc import Callable, Iterator
+from email.message import Message as _Headers
+from types import TracebackType
+from typing import Any, TypeVar, overload
+
+import botocore
+from botocore.awsrequest import AWSPreparedRequest, AWSResponse
+from botocore.handlers import BUILTIN_HANDLERS, REGISTER_FIRST
+
+from cogkit.aws._dispatch import Dispatcher, WireResponse
+from cogkit.domain.service import Cognito
+from cogkit.errors import CogkitError
+from cogkit.services.clock import SystemClock
+from cogkit.services.passwords import PasswordProfile
+from cogkit.services.tokens import SharedKeyPool
+
+__all__ = ["CognitoMock", "mock_aws"]
+
+F = TypeVar("F", bound=Callable[..., Any])
+
+#: botocore's hyphenated service ids of the two Cognito services.
+SERVICE_IDS = ("cognito-identity-provider", "cognito-identity")
+_HOST_REGION = re.compile(r"^cognito-(?:idp|identity)\.([a-z0-9-]+)\.amazonaws\.com")
+_WELL_KNOWN = re.compile(
+    r"^https://cognito-idp\.([a-z0-9-]+)\.amazonaws\.com/([\w-]+_[0-9A-Za-z]+)"
+    r"/\.well-known/(jwks\.json|openid-configuration)$"
+)
+
+
+class _RawBody(io.BytesIO):
+    def stream(self, **_kwargs: Any) -> Iterator[bytes]:
+        chunk = self.read()
+        while chunk:
+            yield chunk
+            chunk = self.read()
+
+
+class CognitoMock:
+    """An active (or activatable) interception.  ``service(region)`` gives the ``Cognito``
+    behind a region, to seed state or read the outbox natively."""
+
+    def __init__(
+        self,
+        service: Cognito | None = None,
+        *,
+        account_id: str | None = None,
+        default_region: str = "us-east-1",
+    ) -> None:
+        if service is not None and not isinstance(service, Cognito):
+            raise CogkitError("mock_aws(service=...) takes a cogkit.Cognito")
+        self._given = service
+        self._account_id = account_id
+        self._default_region = default_region
+        self._services: dict[str, Cognito] = {}
+        self._lock = threading.Lock()
+        self.dispatcher = Dispatcher(self.service, default_region=default_region)
+
+    def service(self, region: str | None = None) -> Cognito:
+        """The ``Cognito`` answering for ``region`` (one per region unless one was given)."""
+        if self._given is not None:
+            return self._given
+        region = region or self._default_region
+        with self._lock:
+            svc = self._services.get(region)
+            if svc is None:
+                options: dict[str, Any] = {}
+                if self._account_id is not None:
+                    options["account_id"] = self._account_id
+                # Test-friendly defaults: real time, cheap hashing, keys shared per process.
+                svc = Cognito(
+                    clock=SystemClock(),
+                    password_profile=PasswordProfile.CHEAP,
+                    keys=SharedKeyPool(),
+                    region=region,
+                    **options,
+                )
+                self._services[region] = svc
+            return svc
+
+    # -- activation --------------------------------------------------------------------
+
+    def start(self) -> CognitoMock:
+        _ACTIVE.push(self)
+        return self
+
+    def stop(self) -> None:
+        _ACTIVE.remove(self)
+
+    def __enter__(self) -> CognitoMock:
+        return self.start()
+
+    def __exit__(
+        self,
+        exc_type: type[BaseException] | None,
+        exc: BaseException | None,
+        tb: TracebackType | None,
+    ) -> None:
+        self.stop()
+
+    def __call__(self, target: Any) -> Any:
+        """Decorates a function, a coroutine function or a test class."""
+        if inspect.isclass(target):
+            return _decorate_class(target, self._clone)
+        return _decorate_function(target, self._clone)
+
+    def _clone(self) -> CognitoMock:
+        """A fresh mock with the same arguments, for each decorated call."""
+        return CognitoMock(
+            self._given, account_id=self._account_id, default_region=self._default_region
+        )
+
+    # -- answering ---------------------------------------------------------------------
+
+    def answer(self, request: AWSPreparedRequest) -> AWSResponse:
+        target = request.headers.get("X-Amz-Target")
+        if isinstance(target, bytes):
+            target = target.decode()
+        body = request.body
+        if body is None:
+            raw = b""
+        elif isinstance(body, bytes):
+            raw = body
+        elif isinstance(body, str):
+            raw = body.encode()
+        else:
+            raw = body.read()
+        host = urllib.parse.urlsplit(request.url).hostname or ""
+        match = _HOST_REGION.match(host)
+        region = match.group(1) if match else None
+        wire = self.dispatcher.handle(target, raw, region=region)
+        return _aws_response(request.url, wire)
+
+    def well_known(self, url: str) -> WireResponse | None:
+        """The JWKS or OpenID configuration a verifier would fetch, if ``url`` is one."""
+        match = _WELL_KNOWN.match(url)
+        if match is None:
+            return None
+        region, pool_id, document = match.groups()
+        svc = self.service(region)
+        try:
+            pool = svc.user_pool(pool_id)
+            data = pool.jwks() if document == "jwks.json" else pool.openid_configuration()
+        except CogkitError:
+            body = json.dumps({"message": f"User pool {pool_id} does not exist."}).encode()
+            return WireResponse(404, body, {"Content-Type": "application/json"})
+        return WireResponse(200, json.dumps(data).encode(), {"Content-Type": "application/json"})
+
+
+def _aws_response(url: str, wire: WireResponse) -> AWSResponse:
+    return AWSResponse(url, wire.status, dict(wire.headers), _RawBody(wire.body))
+
+
+class _ActiveMocks:
+    """The stack of active mocks; the innermost answers."""
+
+    def __init__(self) -> None:
+        self._stack: list[CognitoMock] = []
+        self._lock = threading.Lock()
+
+    def push(self, mock: CognitoMock) -> None:
+        with self._lock:
+            if not self._stack:
+                _http_patches.install()
+            self._stack.append(mock)
+
+    def remove(self, mock: CognitoMock) -> None:
+        with self._lock:
+            if mock in self._stack:
+                self._stack.remove(mock)
+            if not self._stack:
+                _http_patches.uninstall()
+
+    def current(self) -> CognitoMock | None:
+        stack = self._stack
+        return stack[-1] if stack else None
+
+
+_ACTIVE = _ActiveMocks()
+
+
+def _before_send(request: AWSPreparedRequest, **_kwargs: Any) -> AWSResponse | None:
+    mock = _ACTIVE.current()
+    return None if mock is None else mock.answer(request)
+
+
+def _choose_signer(**_kwargs: Any) -> Any:
+    # Mocked Cognito calls need no credentials: admin calls accept whatever boto3 would
+    # send, and a machine without AWS credentials can still run the tests.
+    return botocore.UNSIGNED if _ACTIVE.current() is not None else None
+
+
+for _service_id in SERVICE_IDS:
+    BUILTIN_HANDLERS.append((f"before-send.{_service_id}", _before_send, REGISTER_FIRST))
+    BUILTIN_HANDLERS.append((f"choose-signer.{_service_id}", _choose_signer, REGISTER_FIRST))
+
+
+# -- JWKS and OpenID configuration over requests and urllib -----------------------------
+
+
+class _HttpPatches:
+    """While a mock is active, ``requests`` and ``urllib`` fetches of a pool's
+    ``/.well-known/`` documents are answered from cogkit; every other URL goes through."""
+
+    def __init__(self) -> None:
+        self._originals: dict[str, Any] = {}
+
+    def install(self) -> None:
+        original_open = urllib.request.OpenerDirector.open
+        self._originals["urllib"] = original_open
+
+        @functools.wraps(original_open)
+        def open_(
+            director: urllib.request.OpenerDirector, fullurl: Any, *args: Any, **kwargs: Any
+        ) -> Any:
+            url = fullurl.full_url if isinstance(fullurl, urllib.request.Request) else fullurl
+            mock = _ACTIVE.current()
+            wire = mock.well_known(str(url)) if mock is not None else None
+            if wire is None:
+                return original_open(director, fullurl, *args, **kwargs)
+            if wire.status >= 400:
+                raise urllib.error.HTTPError(
+                    str(url), wire.status, "Not Found", _headers(wire), io.BytesIO(wire.body)
+                )
+            return urllib.response.addinfourl(
+                io.BytesIO(wire.body), _headers(wire), str(url), wire.status
+            )
+
+        urllib.request.OpenerDirector.open = open_  # type: ignore[method-assign,assignment]
+        try:
+            import requests
+        except ImportError:  # requests is optional
+            return
+        original_send = requests.Session.send
+        self._originals["requests"] = original_send
+
+        @functools.wraps(original_send)
+        def send(session: Any, request: Any, **kwargs: Any) -> Any:
+            mock = _ACTIVE.current()
+            wire = mock.well_known(str(request.url)) if mock is not None else None
+            if wire is None:
+                return original_send(session, request, **kwargs)
+            response = requests.Response()
+            response.status_code = wire.status
+            response._content = wire.body
+            response.headers.update(wire.headers)
+            response.url = request.url
+            response.request = request
+            response.encoding = "utf-8"
+            return response
+
+        requests.Session.send = send  # type: ignore[method-assign,assignment]
+
+    def uninstall(self) -> None:
+        if "urllib" in self._originals:
+            urllib.request.OpenerDirector.open = self._originals.pop("urllib")  # type: ignore[method-assign]
+        if "requests" in self._originals:
+            import requests
+
+            requests.Session.send = self._originals.pop("requests")  # type: ignore[method-assign]
+
+
+def _headers(wire: WireResponse) -> _Headers:
+    headers = _Headers()
+    for key, value in wire.headers.items():
+        headers[key] = value
+    headers["Content-Length"] = str(len(wire.body))
+    return headers
+
+
+_http_patches = _HttpPatches()
+
+
+# -- decorating ------------------------------------------------------------------------
+
+
+def _decorate_function(func: F, make: Callable[[], CognitoMock]) -> F:
+    if inspect.iscoroutinefunction(func):
+
+        @functools.wraps(func)
+        async def run_async(*args: Any, **kwargs: Any) -> Any:
+            with make():
+                return await func(*args, **kwargs)
+
+        return run_async  # type: ignore[return-value]
+
+    @functools.wraps(func)
+    def run(*args: Any, **kwargs: Any) -> Any:
+        with make():
+            return func(*args, **kwargs)
+
+    return run  # type: ignore[return-value]
+
+
+_SETUP = (("setUp", "tearDown"), ("setup_method", "teardown_method"))
+
+
+def _decorate_class(cls: type, make: Callable[[], CognitoMock]) -> type:
+    """Each test gets a fresh mock.  When the class has a set-up method the mock starts
+    there (so state seeded in set-up is visible to the test) and stops at tear-down."""
+    for setup_name, teardown_name in _SETUP:
+        if _defines(cls, setup_name):
+            _wrap_setup(cls, setup_name, teardown_name, make)
+            return cls
+    for name, value in list(vars(cls).items()):
+        if name.startswith("test") and callable(value):
+            setattr(cls, name, _decorate_function(value, make))
+    return cls
+
+
+def _defines(cls: type, name: str) -> bool:
+    for klass in cls.__mro__:
+        if klass is object or klass.__module__.startswith("unittest"):
+            continue
+        if name in vars(klass):
+            return True
+    return False
+
+
+def _wrap_setup(
+    cls: type, setup_name: str, teardown_name: str, make: Callable[[], CognitoMock]
+) -> None:
+    original_setup = getattr(cls, setup_name)
+    original_teardown = getattr(cls, teardown_name, None)
+
+    @functools.wraps(original_setup)
+    def setup(self: Any, *args: Any, **kwargs: Any) -> Any:
+        mock = make().start()
+        self._cogkit_mock = mock
+        try:
+            return original_setup(self, *args, **kwargs)
+        except BaseException:
+            mock.stop()
+            raise
+
+    def teardown(self: Any, *args: Any, **kwargs: Any) -> Any:
+        try:
+            if original_teardown is not None:
+                return original_teardown(self, *args, **kwargs)
+            return None
+        finally:
+            mock = self.__dict__.pop("_cogkit_mock", None)
+            if mock is not None:
+                mock.stop()
+
+    setattr(cls, setup_name, setup)
+    setattr(cls, teardown_name, teardown)
+
+
+@overload
+def mock_aws(func: F, /) -> F: ...
+@overload
+def mock_aws(
+    *, service: Cognito | None = None, account_id: str | None = None, region: str = "us-east-1"
+) -> CognitoMock: ...
+
+
+def mock_aws(
+    func: Any = None,
+    /,
+    *,
+    service: Cognito | None = None,
+    account_id: str | None = None,
+    region: str = "us-east-1",
+) -> Any:
+    """Route Cognito calls of botocore clients to cogkit, like moto's ``mock_aws``.
+
+    ``service`` is the ``Cognito`` to use for every region (default: a fresh in-memory one
+    per region, with cheap hashing); ``account_id`` goes into ARNs; ``region`` is the
+    region assumed when a request does not name one.
+    """
+    if func is not None and callable(func):
+        return CognitoMock()(func)
+    return CognitoMock(service, account_id=account_id, default_region=region)

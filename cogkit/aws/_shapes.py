@@ -1,0 +1,383 @@
+"""Conversions between Cognito's wire shapes and cogkit's domain values."""
+
+from __future__ import annotations
+
+from collections.abc import Iterable, Mapping
+from typing import Any
+
+from cogkit.aws._model import epoch
+from cogkit.domain.attributes import SchemaAttribute
+from cogkit.domain.auth import AuthResult
+from cogkit.domain.client import AppClient
+from cogkit.domain.config import UserPoolConfig
+from cogkit.domain.messages import CodeDelivery
+from cogkit.domain.pool import PoolDescription
+from cogkit.domain.users import User
+from cogkit.errors import InvalidParameterError
+
+
+def attributes_out(attributes: Mapping[str, str]) -> list[dict[str, str]]:
+    return [{"Name": k, "Value": v} for k, v in attributes.items()]
+
+
+def attributes_in(items: Iterable[Mapping[str, Any]] | None) -> dict[str, str]:
+    return {item["Name"]: item.get("Value", "") for item in items or ()}
+
+
+def user_out(user: User, *, list_shape: bool = False) -> dict[str, Any]:
+    """``UserType`` (ListUsers, AdminCreateUser) or the AdminGetUser response."""
+    out: dict[str, Any] = {
+        "Username": user.username,
+        "Attributes" if list_shape else "UserAttributes": attributes_out(user.attributes),
+        "UserCreateDate": epoch(user.created_at),
+        "UserLastModifiedDate": epoch(user.modified_at),
+        "Enabled": user.enabled,
+        "UserStatus": user.status.value,
+    }
+    if not list_shape:
+        out["UserMFASettingList"] = list(user.mfa_settings) or None
+        out["PreferredMfaSetting"] = user.preferred_mfa
+    return out
+
+
+def delivery_out(delivery: CodeDelivery | None) -> dict[str, str] | None:
+    if delivery is None:
+        return None
+    return {
+        "Destination": delivery.destination,
+        "DeliveryMedium": delivery.delivery_medium.value,
+        "AttributeName": delivery.attribute_name,
+    }
+
+
+def auth_out(result: AuthResult) -> dict[str, Any]:
+    if result.tokens is not None:
+        tokens = result.tokens
+        return {
+            "ChallengeParameters": {},
+            "AuthenticationResult": {
+                "AccessToken": tokens.access_token,
+                "ExpiresIn": tokens.expires_in,
+                "TokenType": tokens.token_type,
+                "RefreshToken": tokens.refresh_token,
+                "IdToken": tokens.id_token,
+                "NewDeviceMetadata": dict(tokens.new_device_metadata)
+                if tokens.new_device_metadata
+                else None,
+            },
+        }
+    assert result.challenge is not None
+    challenge = result.challenge
+    return {
+        "ChallengeName": challenge.name.value,
+        "Session": challenge.session,
+        "ChallengeParameters": dict(challenge.parameters),
+    }
+
+
+# -- schema ----------------------------------------------------------------------------
+
+
+def schema_in(items: Iterable[Mapping[str, Any]] | None) -> list[dict[str, Any]]:
+    out = []
+    for item in items or ():
+        entry: dict[str, Any] = {"name": item["Name"]}
+        if "AttributeDataType" in item:
+            entry["data_type"] = item["AttributeDataType"]
+        for wire, name in (
+            ("Mutable", "mutable"),
+            ("Required", "required"),
+            ("DeveloperOnlyAttribute", "developer_only"),
+        ):
+            if wire in item:
+                entry[name] = item[wire]
+        for group, fields in (
+            (
+                "StringAttributeConstraints",
+                (("MinLength", "min_length"), ("MaxLength", "max_length")),
+            ),
+            ("NumberAttributeConstraints", (("MinValue", "min_value"), ("MaxValue", "max_value"))),
+        ):
+            for wire, name in fields:
+                raw = (item.get(group) or {}).get(wire)
+                if raw is not None:
+                    try:
+                        entry[name] = int(raw)
+                    except ValueError:
+                        raise InvalidParameterError(
+                            f"{group}.{wire} of {item['Name']} must be a whole number",
+                            field=f"Schema.{item['Name']}",
+                        ) from None
+        out.append(entry)
+    return out
+
+
+def schema_out(attribute: SchemaAttribute) -> dict[str, Any]:
+    out: dict[str, Any] = {
+        "Name": attribute.name,
+        "AttributeDataType": attribute.data_type.value,
+        "DeveloperOnlyAttribute": attribute.developer_only,
+        "Mutable": attribute.mutable,
+        "Required": attribute.required,
+    }
+    if attribute.data_type.value == "String" and (
+        attribute.min_length is not None or attribute.max_length is not None
+    ):
+        out["StringAttributeConstraints"] = {
+            k: str(v)
+            for k, v in (("MinLength", attribute.min_length), ("MaxLength", attribute.max_length))
+            if v is not None
+        }
+    if attribute.min_value is not None or attribute.max_value is not None:
+        out["NumberAttributeConstraints"] = {
+            k: str(v)
+            for k, v in (("MinValue", attribute.min_value), ("MaxValue", attribute.max_value))
+            if v is not None
+        }
+    return out
+
+
+# -- user pools ------------------------------------------------------------------------
+
+_POLICY = (
+    ("MinimumLength", "minimum_length"),
+    ("RequireUppercase", "require_uppercase"),
+    ("RequireLowercase", "require_lowercase"),
+    ("RequireNumbers", "require_numbers"),
+    ("RequireSymbols", "require_symbols"),
+    ("PasswordHistorySize", "password_history_size"),
+    ("TemporaryPasswordValidityDays", "temporary_password_validity_days"),
+)
+_VERIFY = (
+    ("SmsMessage", "sms_message"),
+    ("EmailMessage", "email_message"),
+    ("EmailSubject", "email_subject"),
+    ("EmailMessageByLink", "email_message_by_link"),
+    ("EmailSubjectByLink", "email_subject_by_link"),
+    ("DefaultEmailOption", "default_email_option"),
+)
+_INVITE = (
+    ("SMSMessage", "sms_message"),
+    ("EmailMessage", "email_message"),
+    ("EmailSubject", "email_subject"),
+)
+
+#: CreateUserPool/UpdateUserPool members cogkit does not model yet; refusing them is more
+#: honest than accepting a setting that would then have no effect.
+UNSUPPORTED_POOL_MEMBERS = {
+    "LambdaConfig": "Lambda triggers",
+    "DeviceConfiguration": "device tracking",
+    "UserPoolAddOns": "threat protection",
+}
+#: Members that only configure how AWS itself sends mail or SMS (SES, SNS, KMS).  cogkit
+#: delivers through its own MessageSender, so these are accepted and have no effect.
+DELIVERY_MEMBERS = ("EmailConfiguration", "SmsConfiguration")
+
+
+def pool_config_in(params: Mapping[str, Any], *, creating: bool) -> dict[str, Any]:
+    """Domain ``pool_config`` keywords from CreateUserPool/UpdateUserPool members."""
+    for member, feature in UNSUPPORTED_POOL_MEMBERS.items():
+        value = params.get(member)
+        if value and not (
+            member == "UserPoolAddOns" and value.get("AdvancedSecurityMode") == "OFF"
+        ):
+            raise InvalidParameterError(
+                f"cogkit does not support {feature} yet ({member}).", field=member
+            )
+    config: dict[str, Any] = {}
+    policy = (params.get("Policies") or {}).get("PasswordPolicy")
+    if policy is not None:
+        config["password_policy"] = {name: policy[wire] for wire, name in _POLICY if wire in policy}
+    simple = (
+        ("DeletionProtection", "deletion_protection"),
+        ("AutoVerifiedAttributes", "auto_verified_attributes"),
+        ("AliasAttributes", "alias_attributes"),
+        ("UsernameAttributes", "username_attributes"),
+        ("SmsAuthenticationMessage", "sms_authentication_message"),
+        ("MfaConfiguration", "mfa_configuration"),
+        ("UserPoolTags", "tags"),
+        ("UserPoolTier", "tier"),
+    )
+    for wire, name in simple:
+        if wire in params:
+            config[name] = params[wire]
+    verification: dict[str, Any] = {}
+    template = params.get("VerificationMessageTemplate") or {}
+    for wire, name in _VERIFY:
+        if wire in template:
+            verification[name] = template[wire]
+    for wire, name in (
+        ("SmsVerificationMessage", "sms_message"),
+        ("EmailVerificationMessage", "email_message"),
+        ("EmailVerificationSubject", "email_subject"),
+    ):
+        if wire in params:
+            verification.setdefault(name, params[wire])
+    if verification:
+        config["verification"] = verification
+    admin = params.get("AdminCreateUserConfig")
+    if admin is not None:
+        if "AllowAdminCreateUserOnly" in admin:
+            config["allow_admin_create_user_only"] = admin["AllowAdminCreateUserOnly"]
+        if "UnusedAccountValidityDays" in admin:
+            config["unused_account_validity_days"] = admin["UnusedAccountValidityDays"]
+        invite = admin.get("InviteMessageTemplate")
+        if invite:
+            config["invitation"] = {name: invite[wire] for wire, name in _INVITE if wire in invite}
+    update = params.get("UserAttributeUpdateSettings")
+    if update is not None:
+        config["attributes_require_verification_before_update"] = update.get(
+            "AttributesRequireVerificationBeforeUpdate", []
+        )
+    recovery = params.get("AccountRecoverySetting")
+    if recovery is not None:
+        config["account_recovery"] = [
+            {"name": m["Name"], "priority": m["Priority"]}
+            for m in recovery.get("RecoveryMechanisms", [])
+        ]
+    username = params.get("UsernameConfiguration")
+    if username is not None:
+        config["case_sensitive"] = username["CaseSensitive"]
+    return config
+
+
+def pool_out(description: PoolDescription, *, domain: str | None = None) -> dict[str, Any]:
+    config: UserPoolConfig = description.config
+    policy = config.password_policy
+    verification = config.verification
+    invitation = config.invitation
+    out: dict[str, Any] = {
+        "Id": description.id,
+        "Name": description.name,
+        "Arn": description.arn,
+        "Policies": {
+            "PasswordPolicy": {wire: getattr(policy, name) for wire, name in _POLICY},
+            "SignInPolicy": {"AllowedFirstAuthFactors": ["PASSWORD"]},
+        },
+        "DeletionProtection": config.deletion_protection.value,
+        "LambdaConfig": {},
+        "LastModifiedDate": epoch(description.modified_at),
+        "CreationDate": epoch(description.created_at),
+        "SchemaAttributes": [schema_out(a) for a in config.schema],
+        "AutoVerifiedAttributes": [a.value for a in config.auto_verified_attributes] or None,
+        "AliasAttributes": [a.value for a in config.alias_attributes] or None,
+        "UsernameAttributes": [a.value for a in config.username_attributes] or None,
+        "SmsVerificationMessage": verification.sms_message,
+        "EmailVerificationMessage": verification.email_message,
+        "EmailVerificationSubject": verification.email_subject,
+        "VerificationMessageTemplate": {
+            wire: (
+                getattr(verification, name).value
+                if name == "default_email_option"
+                else getattr(verification, name)
+            )
+            for wire, name in _VERIFY
+        },
+        "SmsAuthenticationMessage": config.sms_authentication_message,
+        "UserAttributeUpdateSettings": {
+            "AttributesRequireVerificationBeforeUpdate": [
+                a.value for a in config.attributes_require_verification_before_update
+            ]
+        },
+        "MfaConfiguration": config.mfa_configuration.value,
+        "EstimatedNumberOfUsers": description.estimated_number_of_users,
+        "EmailConfiguration": {"EmailSendingAccount": "COGNITO_DEFAULT"},
+        "UserPoolTags": dict(config.tags),
+        "AdminCreateUserConfig": {
+            "AllowAdminCreateUserOnly": config.allow_admin_create_user_only,
+            "UnusedAccountValidityDays": config.temporary_password_days,
+            "InviteMessageTemplate": {wire: getattr(invitation, name) for wire, name in _INVITE},
+        },
+        "UsernameConfiguration": {"CaseSensitive": config.case_sensitive},
+        "UserPoolTier": config.tier.value,
+        "Domain": domain,
+    }
+    if config.account_recovery:
+        out["AccountRecoverySetting"] = {
+            "RecoveryMechanisms": [
+                {"Priority": m.priority, "Name": m.name.value} for m in config.account_recovery
+            ]
+        }
+    return out
+
+
+# -- app clients -----------------------------------------------------------------------
+
+_CLIENT_SIMPLE = (
+    ("ClientName", "name"),
+    ("ExplicitAuthFlows", "explicit_auth_flows"),
+    ("AccessTokenValidity", "access_token_validity"),
+    ("IdTokenValidity", "id_token_validity"),
+    ("RefreshTokenValidity", "refresh_token_validity"),
+    ("ReadAttributes", "read_attributes"),
+    ("WriteAttributes", "write_attributes"),
+    ("PreventUserExistenceErrors", "prevent_user_existence_errors"),
+    ("EnableTokenRevocation", "enable_token_revocation"),
+    ("EnablePropagateAdditionalUserContextData", "enable_propagate_additional_user_context_data"),
+    ("AuthSessionValidity", "auth_session_validity"),
+    ("SupportedIdentityProviders", "supported_identity_providers"),
+    ("CallbackURLs", "callback_urls"),
+    ("LogoutURLs", "logout_urls"),
+    ("DefaultRedirectURI", "default_redirect_uri"),
+    ("AllowedOAuthFlows", "allowed_oauth_flows"),
+    ("AllowedOAuthScopes", "allowed_oauth_scopes"),
+    ("AllowedOAuthFlowsUserPoolClient", "allowed_oauth_flows_user_pool_client"),
+)
+_UNITS = (
+    ("AccessToken", "access_token"),
+    ("IdToken", "id_token"),
+    ("RefreshToken", "refresh_token"),
+)
+UNSUPPORTED_CLIENT_MEMBERS = {
+    "AnalyticsConfiguration": "Pinpoint analytics",
+    "RefreshTokenRotation": "refresh token rotation",
+}
+
+
+def client_settings_in(params: Mapping[str, Any]) -> tuple[dict[str, Any], dict[str, str] | None]:
+    for member, feature in UNSUPPORTED_CLIENT_MEMBERS.items():
+        value = params.get(member)
+        if value and not (member == "RefreshTokenRotation" and value.get("Feature") == "DISABLED"):
+            raise InvalidParameterError(
+                f"cogkit does not support {feature} yet ({member}).", field=member
+            )
+    settings = {name: params[wire] for wire, name in _CLIENT_SIMPLE if wire in params}
+    units = params.get("TokenValidityUnits")
+    unit_map = (
+        {name: units[wire] for wire, name in _UNITS if wire in units} if units is not None else None
+    )
+    return settings, unit_map
+
+
+def client_out(client: AppClient) -> dict[str, Any]:
+    s = client.settings
+    return {
+        "UserPoolId": client.pool_id,
+        "ClientName": s.name,
+        "ClientId": client.id,
+        "ClientSecret": s.secret,
+        "LastModifiedDate": epoch(client.modified_at),
+        "CreationDate": epoch(client.created_at),
+        "RefreshTokenValidity": s.refresh_token_validity,
+        "AccessTokenValidity": s.access_token_validity,
+        "IdTokenValidity": s.id_token_validity,
+        "TokenValidityUnits": {
+            "AccessToken": s.access_token_unit.value,
+            "IdToken": s.id_token_unit.value,
+            "RefreshToken": s.refresh_token_unit.value,
+        },
+        "ReadAttributes": list(s.read_attributes) if s.read_attributes is not None else None,
+        "WriteAttributes": list(s.write_attributes) if s.write_attributes is not None else None,
+        "ExplicitAuthFlows": [f.value for f in s.explicit_auth_flows],
+        "SupportedIdentityProviders": list(s.supported_identity_providers) or None,
+        "CallbackURLs": list(s.callback_urls) or None,
+        "LogoutURLs": list(s.logout_urls) or None,
+        "DefaultRedirectURI": s.default_redirect_uri,
+        "AllowedOAuthFlows": list(s.allowed_oauth_flows) or None,
+        "AllowedOAuthScopes": list(s.allowed_oauth_scopes) or None,
+        "AllowedOAuthFlowsUserPoolClient": s.allowed_oauth_flows_user_pool_client,
+        "PreventUserExistenceErrors": s.prevent_user_existence_errors.value,
+        "EnableTokenRevocation": s.enable_token_revocation,
+        "EnablePropagateAdditionalUserContextData": s.enable_propagate_additional_user_context_data,
+        "AuthSessionValidity": s.auth_session_validity,
+    }
