@@ -47,3 +47,15 @@ def decode(token: Any, field: str, kind: str) -> dict[str, Any]:
     if not isinstance(state, dict) or state.get("k") != kind:
         raise InvalidParameterError(f"Invalid {field}.", field=field)
     return state
+
+
+def decode_after(token: Any, field: str, kind: str) -> str | None:
+    """The id to resume after, from a token this module made for ``kind`` (or ``None``
+    when there is no token); InvalidParameter for anything else."""
+    if token is None:
+        return None
+    after = decode(token, field, kind).get("after")
+    if not isinstance(after, str):
+        # A hand-made token must not reach the store with a position of the wrong type.
+        raise InvalidParameterError(f"Invalid {field}.", field=field)
+    return after

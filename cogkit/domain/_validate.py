@@ -198,13 +198,17 @@ def mapping(field: str, value: Any) -> Mapping[str, Any]:
     return value
 
 
-def no_unknown(field: str, given: Mapping[str, Any], known: Iterable[str]) -> None:
+def no_unknown(field: str | None, given: Mapping[str, Any], known: Iterable[str]) -> None:
+    """Refuses a key of ``given`` that is not ``known``, naming it as the field at fault.
+
+    ``field`` is the mapping the keys sit in (``None`` for keyword arguments of a call).
+    """
     unknown = sorted(set(given) - set(known))
     if unknown:
+        name = unknown[0] if field is None else f"{field}.{unknown[0]}"
         raise InvalidParameterError(
-            f"Unknown parameter in {field}: {unknown[0]!r}, must be one of: "
-            + ", ".join(sorted(known)),
-            field=field,
+            f"Unknown parameter {name!r}, must be one of: " + ", ".join(sorted(known)),
+            field=name,
         )
 
 

@@ -163,9 +163,15 @@ def build_schema(given: Iterable[Any] | None) -> tuple[SchemaAttribute, ...]:
     attributes may be made required or immutable; custom ones (``custom:`` added when
     missing) are new attributes that can never be required.
     """
+    if given is None:
+        given = ()
+    elif isinstance(given, str | bytes | Mapping) or not isinstance(given, Iterable):
+        raise InvalidParameterError(
+            f"schema must be a list of attributes, not {type(given).__name__}", field="schema"
+        )
     standard = dict(STANDARD_ATTRIBUTES)
     custom: dict[str, SchemaAttribute] = {}
-    for index, item in enumerate(given or ()):
+    for index, item in enumerate(given):
         attribute = schema_attribute(f"schema[{index}]", item)
         if attribute.name in standard:
             base = standard[attribute.name]

@@ -278,7 +278,7 @@ def pool_config(
 
     ``schema`` only applies at creation (``base is None``).
     """
-    v.no_unknown("user pool configuration", given, POOL_FIELDS)
+    v.no_unknown(None, given, POOL_FIELDS)
     config = base or UserPoolConfig(schema=build_schema(schema))
     changes: dict[str, Any] = {}
     for name, value in given.items():
@@ -436,7 +436,7 @@ def client_config(
     ID tokens, days for refresh tokens.
     """
     v.no_unknown(
-        "app client configuration",
+        None,
         given,
         CLIENT_FIELDS - {"access_token_unit", "id_token_unit", "refresh_token_unit"},
     )

@@ -162,9 +162,8 @@ class UserPool:
 
     def jwks(self) -> dict[str, Any]:
         """The pool's JSON Web Key Set, as served at ``/.well-known/jwks.json``."""
+        self._state()
         keys = sorted(self._rt.signing_keys(self.id).values(), key=lambda p: p[0].created_at)
-        if not keys:
-            self._state()
         return {"keys": [dict(pair[1].jwk) for pair in keys]}
 
     def openid_configuration(self) -> dict[str, Any]:
@@ -302,9 +301,7 @@ class UserPool:
     ) -> Page[AppClient]:
         v.integer("max_results", max_results, minimum=1, maximum=60)
         self._state()
-        after = None
-        if next_token is not None:
-            after = _paging.decode(next_token, "next_token", "clients").get("after")
+        after = _paging.decode_after(next_token, "next_token", "clients")
         records = self._rt.store.list_clients(self.id, after=after, limit=max_results + 1)
         items = tuple(AppClient.from_record(r) for r in records[:max_results])
         token = (

@@ -169,9 +169,7 @@ class Cognito:
         self, *, max_results: int = 60, next_token: str | None = None
     ) -> Page[UserPool]:
         v.integer("max_results", max_results, minimum=1, maximum=60)
-        after = None
-        if next_token is not None:
-            after = _paging.decode(next_token, "next_token", "pools").get("after")
+        after = _paging.decode_after(next_token, "next_token", "pools")
         records = self._rt.store.list_pools(after=after, limit=max_results + 1)
         items = tuple(UserPool(self._rt, r.id) for r in records[:max_results])
         token = (

@@ -1,0 +1,51 @@
+"""Constants and small helpers shared by the behaviour tests (fixtures live in conftest)."""
+
+from __future__ import annotations
+
+import base64
+import json
+from collections.abc import Iterator
+from contextlib import contextmanager
+from typing import Any
+
+import pytest
+
+from cogkit.errors import CogkitError
+
+PASSWORD = "Correct-horse-1"
+NEW_PASSWORD = "Battery-staple-2"
+#: Every flow the password-based tests need, on one client.
+PASSWORD_FLOWS = (
+    "ALLOW_USER_PASSWORD_AUTH",
+    "ALLOW_ADMIN_USER_PASSWORD_AUTH",
+    "ALLOW_REFRESH_TOKEN_AUTH",
+    "ALLOW_USER_SRP_AUTH",
+)
+START = 1_700_000_000
+
+
+@contextmanager
+def raises(
+    cls: type[CogkitError], message: str | None = None, *, field: str | None = None
+) -> Iterator[pytest.ExceptionInfo[CogkitError]]:
+    """``pytest.raises`` that also checks the exact message and the field at fault."""
+    with pytest.raises(cls) as info:
+        yield info
+    if message is not None:
+        assert info.value.message == message
+    if field is not None:
+        assert getattr(info.value, "field", None) == field
+
+
+def jwt_part(token: str, index: int) -> dict[str, Any]:
+    """A decoded JWT header (0) or payload (1), without any checking."""
+    segment = token.split(".")[index]
+    decoded: dict[str, Any] = json.loads(
+        base64.urlsafe_b64decode(segment + "=" * (-len(segment) % 4))
+    )
+    return decoded
+
+
+def b64url(data: dict[str, Any] | bytes) -> str:
+    raw = data if isinstance(data, bytes) else json.dumps(data, separators=(",", ":")).encode()
+    return base64.urlsafe_b64encode(raw).rstrip(b"=").decode()
