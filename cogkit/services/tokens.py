@@ -9,20 +9,24 @@ five-segment JWE Cognito issues; only their digests are stored.
 from __future__ import annotations
 
 import base64
+import functools
 import hashlib
 import json
+import re
 import threading
-from typing import Any, Protocol, runtime_checkable
+from typing import Any, NamedTuple, Protocol, runtime_checkable
 
 import jwt
-from cryptography.hazmat.primitives import serialization
-from cryptography.hazmat.primitives.asymmetric import rsa
+from cryptography.exceptions import InvalidSignature
+from cryptography.hazmat.primitives import hashes, serialization
+from cryptography.hazmat.primitives.asymmetric import padding, rsa
 
 from cogkit.services.ids import IdSource
 
 __all__ = [
     "GeneratedKeys",
     "KeySource",
+    "ParsedToken",
     "SharedKeyPool",
     "SignerKey",
     "TokenFormatError",
@@ -40,6 +44,22 @@ _REFRESH_HEADER = (
     .rstrip(b"=")
     .decode()
 )
+
+
+_COMPACT_JWS = re.compile(r"[A-Za-z0-9_-]+\.[A-Za-z0-9_-]+\.[A-Za-z0-9_-]*")
+
+
+def _b64url(segment: str) -> bytes:
+    return base64.urlsafe_b64decode(segment + "=" * (-len(segment) % 4))
+
+
+class ParsedToken(NamedTuple):
+    """A compact JWS split and decoded, not yet verified."""
+
+    header: dict[str, Any]
+    claims: dict[str, Any]
+    signing_input: bytes
+    signature: bytes
 
 
 class TokenFormatError(Exception):
@@ -132,6 +152,17 @@ class SignerKey:
         return f"SignerKey(kid={self.kid!r})"
 
 
+@functools.lru_cache(maxsize=4096)
+def _load_signer(private_pem: str) -> SignerKey:
+    """A loaded key, shared by every service in the process.
+
+    Loading validates the RSA key, which costs tens of milliseconds; services sharing a
+    store (or a test suite's ``SharedKeyPool``) would otherwise pay it once each.  A
+    ``SignerKey`` is immutable, so sharing it is safe.
+    """
+    return SignerKey(private_pem)
+
+
 def _b64_uint(value: int) -> str:
     raw = value.to_bytes((value.bit_length() + 7) // 8, "big")
     return base64.urlsafe_b64encode(raw).rstrip(b"=").decode()
@@ -158,7 +189,7 @@ class TokenService:
         """The loaded form of a stored PEM (cached)."""
         key = self._by_pem.get(private_pem)
         if key is None:
-            key = SignerKey(private_pem)
+            key = _load_signer(private_pem)
             with self._lock:
                 self._by_pem[private_pem] = key
                 self._loaded[key.kid] = key
@@ -181,58 +212,54 @@ class TokenService:
         )
 
     @staticmethod
-    def unverified_header(token: str) -> dict[str, Any]:
-        """The header of a compact JWS, checked for shape and algorithm, not signature."""
-        if not isinstance(token, str) or token.count(".") != 2:
+    def parse(token: str) -> ParsedToken:
+        """Splits and decodes a compact JWS, checking shape and algorithm (not signature).
+
+        Strict: three base64url segments of the URL-safe alphabet only, JSON objects for
+        header and payload, ``alg`` RS256 (so ``none`` and HS256 key confusion are refused
+        before any key is touched) and a ``kid``.
+        """
+        if not isinstance(token, str) or not _COMPACT_JWS.fullmatch(token):
             raise TokenFormatError("not a compact JWS")
+        header_b64, payload_b64, signature_b64 = token.split(".")
         try:
-            header = jwt.get_unverified_header(token)
-        except jwt.PyJWTError as exc:
-            raise TokenFormatError("unreadable token header") from exc
+            header = json.loads(_b64url(header_b64))
+            claims = json.loads(_b64url(payload_b64))
+            signature = _b64url(signature_b64)
+        except (ValueError, UnicodeDecodeError) as exc:
+            raise TokenFormatError("unreadable token segment") from exc
+        if not isinstance(header, dict) or not isinstance(claims, dict):
+            raise TokenFormatError("token header and payload must be JSON objects")
         if header.get("alg") != ALGORITHM:
-            # Refuses alg=none and HS256 key confusion before any key is touched.
             raise TokenFormatError(f"algorithm {header.get('alg')!r} is not accepted")
         if not isinstance(header.get("kid"), str):
             raise TokenFormatError("token header has no kid")
-        return header
+        signing_input = f"{header_b64}.{payload_b64}".encode("ascii")
+        return ParsedToken(header, claims, signing_input, signature)
 
-    @staticmethod
-    def unverified_claims(token: str) -> dict[str, Any]:
-        """The payload of a compact JWS without checking anything (for routing only)."""
-        try:
-            claims = jwt.decode(token, options={"verify_signature": False})
-        except jwt.PyJWTError as exc:
-            raise TokenFormatError("unreadable token payload") from exc
-        if not isinstance(claims, dict):
-            raise TokenFormatError("token payload is not an object")
-        return claims
+    @classmethod
+    def unverified_header(cls, token: str) -> dict[str, Any]:
+        """The header of a compact JWS, checked for shape and algorithm, not signature."""
+        return cls.parse(token).header
 
-    @staticmethod
-    def verify_signature(token: str, key: SignerKey) -> dict[str, Any]:
+    @classmethod
+    def unverified_claims(cls, token: str) -> dict[str, Any]:
+        """The payload of a compact JWS without checking the signature (routing only)."""
+        return cls.parse(token).claims
+
+    @classmethod
+    def verify_signature(cls, token: str, key: SignerKey) -> dict[str, Any]:
         """The claims of ``token`` if its RS256 signature verifies with ``key``.
 
         Time-based claims are left to the caller, who owns the (injectable) clock.
         """
+        parsed = cls.parse(token)
         try:
-            claims = jwt.decode(
-                token,
-                key.public,
-                algorithms=[ALGORITHM],
-                options={
-                    "verify_exp": False,
-                    "verify_nbf": False,
-                    "verify_iat": False,
-                    "verify_aud": False,
-                    "verify_iss": False,
-                },
-            )
-        except jwt.InvalidSignatureError as exc:
+            key.public.verify(parsed.signature, parsed.signing_input, padding.PKCS1v15(),
+                              hashes.SHA256())
+        except InvalidSignature as exc:
             raise TokenSignatureError("signature does not verify") from exc
-        except jwt.PyJWTError as exc:
-            raise TokenFormatError(str(exc)) from exc
-        if not isinstance(claims, dict):
-            raise TokenFormatError("token payload is not an object")
-        return claims
+        return parsed.claims
 
     def new_refresh_token(self) -> str:
         """An opaque refresh token: five base64url segments like Cognito's JWE."""
