@@ -20,6 +20,13 @@ except ImportError as exc:  # pragma: no cover - exercised only without the extr
     ) from exc
 
 from cogkit.aws._dispatch import Dispatcher, WireResponse, implemented
-from cogkit.aws._mock import CognitoMock, mock_aws
+from cogkit.aws._mock import CognitoMock, mock_aws, patch_client
 
-__all__ = ["CognitoMock", "Dispatcher", "WireResponse", "implemented", "mock_aws"]
+__all__ = [
+    "CognitoMock",
+    "Dispatcher",
+    "WireResponse",
+    "implemented",
+    "mock_aws",
+    "patch_client",
+]

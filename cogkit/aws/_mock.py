@@ -38,7 +38,7 @@ from cogkit.services.clock import SystemClock
 from cogkit.services.passwords import PasswordProfile
 from cogkit.services.tokens import SharedKeyPool
 
-__all__ = ["CognitoMock", "mock_aws"]
+__all__ = ["CognitoMock", "mock_aws", "patch_client"]
 
 F = TypeVar("F", bound=Callable[..., Any])
 
@@ -185,6 +185,7 @@ class _ActiveMocks:
         with self._lock:
             if not self._stack:
                 _http_patches.install()
+                _hook_default_session()
             self._stack.append(mock)
 
     def remove(self, mock: CognitoMock) -> None:
@@ -213,9 +214,39 @@ def _choose_signer(**_kwargs: Any) -> Any:
     return botocore.UNSIGNED if _ACTIVE.current() is not None else None
 
 
-for _service_id in SERVICE_IDS:
-    BUILTIN_HANDLERS.append((f"before-send.{_service_id}", _before_send, REGISTER_FIRST))
-    BUILTIN_HANDLERS.append((f"choose-signer.{_service_id}", _choose_signer, REGISTER_FIRST))
+_HANDLERS = [
+    (f"{event}.{service_id}", handler)
+    for service_id in SERVICE_IDS
+    for event, handler in (("before-send", _before_send), ("choose-signer", _choose_signer))
+]
+for _event, _handler in _HANDLERS:
+    BUILTIN_HANDLERS.append((_event, _handler, REGISTER_FIRST))
+
+
+def _register(events: Any) -> None:
+    for event, handler in _HANDLERS:
+        events.register_first(event, handler, unique_id=f"cogkit:{event}")
+
+
+def _hook_default_session() -> None:
+    """boto3's default session may predate this module; clients it makes from now on get
+    cogkit's handlers too."""
+    import sys
+
+    boto3 = sys.modules.get("boto3")
+    default = getattr(boto3, "DEFAULT_SESSION", None) if boto3 is not None else None
+    if default is not None:
+        _register(default._session.get_component("event_emitter"))
+
+
+def patch_client(client: Any) -> Any:
+    """Makes a botocore client created before ``cogkit.aws`` was imported answer from
+    cogkit while a mock is active (clients created afterwards need nothing)."""
+    events = getattr(getattr(client, "meta", None), "events", None)
+    if events is None or not hasattr(events, "register_first"):
+        raise CogkitError("patch_client takes a boto3/botocore client")
+    _register(events)
+    return client
 
 
 # -- JWKS and OpenID configuration over requests and urllib -----------------------------
