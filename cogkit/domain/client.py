@@ -10,6 +10,7 @@ import hmac
 import attrs
 
 from cogkit.domain import _serde
+from cogkit.domain.attributes import CUSTOM_PREFIX, DEV_PREFIX
 from cogkit.domain.config import ClientSettings
 from cogkit.domain.enums import ExplicitAuthFlow, PreventUserExistenceErrors
 from cogkit.errors import NotAuthorizedError
@@ -89,19 +90,30 @@ class AppClient:
             raise NotAuthorizedError(f"Unable to verify secret for client {self.id}")
 
     def readable(self, schema_names: frozenset[str]) -> frozenset[str]:
-        """Attributes this client may read (all of the schema when not restricted)."""
+        """Attributes this client may read.
+
+        Cognito: a client without ``ReadAttributes`` reads the standard attributes and the
+        verification flags; custom attributes must be listed to be read.
+        """
         if self.settings.read_attributes is None:
-            return schema_names | {"sub"}
+            return frozenset(n for n in schema_names if not _is_custom(n)) | {"sub"}
         return frozenset(self.settings.read_attributes) | {"sub"}
 
     def writable(self, schema_names: frozenset[str]) -> frozenset[str]:
-        """Attributes this client may write; by default every mutable attribute except the
-        verification flags and ``sub``."""
+        """Attributes this client may write.
+
+        Cognito: a client without ``WriteAttributes`` writes the standard attributes, except
+        ``sub`` and the verification flags; custom attributes must be listed to be written.
+        """
         if self.settings.write_attributes is None:
             return frozenset(
                 name
                 for name in schema_names
                 if name not in ("sub", "email_verified", "phone_number_verified")
-                and not name.startswith("dev:")
+                and not _is_custom(name)
             )
         return frozenset(self.settings.write_attributes) - {"sub"}
+
+
+def _is_custom(name: str) -> bool:
+    return name.startswith((CUSTOM_PREFIX, DEV_PREFIX))

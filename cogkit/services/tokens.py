@@ -255,8 +255,9 @@ class TokenService:
         """
         parsed = cls.parse(token)
         try:
-            key.public.verify(parsed.signature, parsed.signing_input, padding.PKCS1v15(),
-                              hashes.SHA256())
+            key.public.verify(
+                parsed.signature, parsed.signing_input, padding.PKCS1v15(), hashes.SHA256()
+            )
         except InvalidSignature as exc:
             raise TokenSignatureError("signature does not verify") from exc
         return parsed.claims
