@@ -15,6 +15,9 @@ Rules every implementation follows (and the conformance suite in ``cogkit.testin
   the domain supplies; it never scans every user.
 - Stores never hash, never read the clock and never apply business rules: every value they
   compare with was computed by the domain.
+- Every aggregate can be listed in key order, page by page (``after`` is the key of the
+  last record of the previous page), so a whole store can be exported and moved
+  (``cogkit.stores.transfer``).
 """
 
 from __future__ import annotations
@@ -29,6 +32,7 @@ from cogkit.stores.records import (
     RefreshTokenRecord,
     SessionRecord,
     SigningKeyRecord,
+    UserEntry,
     UserRecord,
 )
 
@@ -118,6 +122,23 @@ class UserStore(Protocol):
 
     def count_users(self, pool_id: str) -> int: ...
 
+    def create_users(self, entries: Sequence[UserEntry]) -> None:
+        """Create many users at once, all or none: a clash (with a stored user or within
+        ``entries``) raises ``StoreConflictError`` with ``key`` set and writes nothing.
+
+        .. versionadded:: 0.1
+        """
+        ...
+
+    def list_user_entries(
+        self, pool_id: str, *, after: str | None, limit: int
+    ) -> Sequence[UserEntry]:
+        """Users ordered by username, each with its claims and search keys.
+
+        .. versionadded:: 0.1
+        """
+        ...
+
 
 @runtime_checkable
 class CodeStore(Protocol):
@@ -139,6 +160,15 @@ class CodeStore(Protocol):
 
     def delete_codes(self, pool_id: str, username: str, purpose: str | None = None) -> int: ...
 
+    def list_codes(
+        self, pool_id: str, *, after: tuple[str, str] | None, limit: int
+    ) -> Sequence[CodeRecord]:
+        """Codes of the pool ordered by ``(username, purpose)``.
+
+        .. versionadded:: 0.1
+        """
+        ...
+
 
 @runtime_checkable
 class SessionStore(Protocol):
@@ -149,6 +179,15 @@ class SessionStore(Protocol):
 
     def take_session(self, digest: str) -> SessionRecord | None:
         """Remove and return the session; of concurrent takers only one gets it."""
+        ...
+
+    def list_sessions(
+        self, pool_id: str, *, after: str | None, limit: int
+    ) -> Sequence[SessionRecord]:
+        """Sessions of the pool ordered by digest.
+
+        .. versionadded:: 0.1
+        """
         ...
 
 
@@ -165,6 +204,15 @@ class RefreshTokenStore(Protocol):
         ...
 
     def revoke_user_refresh_tokens(self, pool_id: str, username: str, at: float) -> int: ...
+
+    def list_refresh_tokens(
+        self, pool_id: str, *, after: str | None, limit: int
+    ) -> Sequence[RefreshTokenRecord]:
+        """Refresh tokens of the pool ordered by digest.
+
+        .. versionadded:: 0.1
+        """
+        ...
 
 
 @runtime_checkable

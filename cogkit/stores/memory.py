@@ -9,6 +9,7 @@ page, whatever the number of users.
 from __future__ import annotations
 
 import bisect
+import heapq
 import threading
 from collections.abc import Collection, Mapping, Sequence
 
@@ -22,6 +23,7 @@ from cogkit.stores.records import (
     RefreshTokenRecord,
     SessionRecord,
     SigningKeyRecord,
+    UserEntry,
     UserRecord,
 )
 
@@ -291,6 +293,54 @@ class MemoryStore:
         data = self._data.get(pool_id)
         return 0 if data is None else len(data.users)
 
+    def create_users(self, entries: Sequence[UserEntry]) -> None:
+        with self._lock:
+            # Check everything first, so a clash anywhere leaves the store untouched.
+            taken_names: set[tuple[str, str]] = set()
+            taken_claims: set[tuple[str, str]] = set()
+            for entry in entries:
+                user = entry.user
+                data = self._pool(user.pool_id)
+                name = (user.pool_id, user.username)
+                if user.username in data.users or name in taken_names:
+                    raise StoreConflictError("username taken", key=f"username:{user.username}")
+                taken_names.add(name)
+                self._check_claims(data, user.username, entry.claims)
+                for claim in sorted(entry.claims):
+                    if (user.pool_id, claim) in taken_claims:
+                        raise StoreConflictError("unique key already claimed", key=claim)
+                    taken_claims.add((user.pool_id, claim))
+            touched: dict[str, _PoolData] = {}
+            for entry in entries:
+                user = entry.user
+                data = touched.setdefault(user.pool_id, self._data[user.pool_id])
+                data.users[user.username] = user
+                data.usernames.append(user.username)
+                self._set_claims(data, user.username, entry.claims)
+                for attribute, value in entry.search.items():
+                    data.index.setdefault(attribute, []).append((value, user.username))
+                data.user_search[user.username] = dict(entry.search)
+            # One sort per list (appended runs merge in linear time) instead of an insort
+            # per user: bulk loads stay fast however large the pool already is.
+            for data in touched.values():
+                data.usernames.sort()
+                for pairs in data.index.values():
+                    pairs.sort()
+
+    def list_user_entries(
+        self, pool_id: str, *, after: str | None, limit: int
+    ) -> Sequence[UserEntry]:
+        with self._lock:
+            data = self._data.get(pool_id)
+            if data is None or limit <= 0:
+                return []
+            names = data.usernames
+            start = bisect.bisect_right(names, after) if after is not None else 0
+            return [
+                UserEntry(data.users[n], data.user_claims[n], data.user_search[n])
+                for n in names[start : start + limit]
+            ]
+
     # -- codes -------------------------------------------------------------------------
 
     def put_code(self, code: CodeRecord) -> None:
@@ -331,6 +381,16 @@ class MemoryStore:
                 del data.codes[key]
             return len(keys)
 
+    def list_codes(
+        self, pool_id: str, *, after: tuple[str, str] | None, limit: int
+    ) -> Sequence[CodeRecord]:
+        with self._lock:
+            data = self._data.get(pool_id)
+            if data is None or limit <= 0:
+                return []
+            keys = heapq.nsmallest(limit, (k for k in data.codes if after is None or k > after))
+            return [data.codes[k] for k in keys]
+
     # -- sessions ----------------------------------------------------------------------
 
     def put_session(self, session: SessionRecord) -> None:
@@ -343,6 +403,22 @@ class MemoryStore:
     def take_session(self, digest: str) -> SessionRecord | None:
         with self._lock:
             return self._sessions.pop(digest, None)
+
+    def list_sessions(
+        self, pool_id: str, *, after: str | None, limit: int
+    ) -> Sequence[SessionRecord]:
+        with self._lock:
+            if limit <= 0:
+                return []
+            digests = heapq.nsmallest(
+                limit,
+                (
+                    d
+                    for d, s in self._sessions.items()
+                    if s.pool_id == pool_id and (after is None or d > after)
+                ),
+            )
+            return [self._sessions[d] for d in digests]
 
     # -- refresh tokens ----------------------------------------------------------------
 
@@ -379,6 +455,22 @@ class MemoryStore:
                     self._refresh[digest] = attrs.evolve(token, revoked_at=at)
                     count += 1
             return count
+
+    def list_refresh_tokens(
+        self, pool_id: str, *, after: str | None, limit: int
+    ) -> Sequence[RefreshTokenRecord]:
+        with self._lock:
+            if limit <= 0:
+                return []
+            digests = heapq.nsmallest(
+                limit,
+                (
+                    d
+                    for d, t in self._refresh.items()
+                    if t.pool_id == pool_id and (after is None or d > after)
+                ),
+            )
+            return [self._refresh[d] for d in digests]
 
     # -- signing keys ------------------------------------------------------------------
 

@@ -8,7 +8,7 @@ form (password hashes, code and token digests); the few values that must stay re
 
 from __future__ import annotations
 
-from collections.abc import Mapping
+from collections.abc import Iterable, Mapping
 from typing import Any
 
 import attrs
@@ -20,12 +20,17 @@ __all__ = [
     "RefreshTokenRecord",
     "SessionRecord",
     "SigningKeyRecord",
+    "UserEntry",
     "UserRecord",
 ]
 
 
 def _frozen_map(value: Mapping[str, Any] | None) -> Mapping[str, Any]:
     return dict(value or {})
+
+
+def _frozen_set(value: Iterable[str]) -> frozenset[str]:
+    return frozenset(value)
 
 
 @attrs.frozen
@@ -74,6 +79,19 @@ class UserRecord:
     #: Room for what later features keep per user (MFA settings, SRP verifier, ...).
     extra: Mapping[str, Any] = attrs.field(converter=_frozen_map, factory=dict, repr=False)
     version: int = 0
+
+
+@attrs.frozen
+class UserEntry:
+    """A user together with the unique keys (claims) it holds and its search keys: the
+    unit that bulk loads (``create_users``) and exports (``list_user_entries``) move.
+
+    .. versionadded:: 0.1
+    """
+
+    user: UserRecord
+    claims: frozenset[str] = attrs.field(converter=_frozen_set)
+    search: Mapping[str, str] = attrs.field(converter=_frozen_map)
 
 
 @attrs.frozen

@@ -33,6 +33,7 @@ from cogkit.stores.records import (
     RefreshTokenRecord,
     SessionRecord,
     SigningKeyRecord,
+    UserEntry,
     UserRecord,
 )
 
@@ -424,6 +425,81 @@ class StoreConformance:
         pooled.create_user(user_record("ann"), claims={"username:ann"}, search={})
         assert list(pooled.list_users(POOL, limit=0)) == []
 
+    def test_create_users_stores_every_user_with_its_keys(self, pooled: Store) -> None:
+        entries = [
+            UserEntry(
+                user_record(name, version=3),
+                claims={f"username:{name}", f"email:{name}@x"},
+                search={"email": f"{name}@x"},
+            )
+            for name in ("bob", "ann", "carl")
+        ]
+        pooled.create_users(entries)
+        assert pooled.get_user(POOL, "ann") == user_record("ann", version=3)
+        assert pooled.find_user(POOL, "email:carl@x").username == "carl"  # type: ignore[union-attr]
+        found = pooled.list_users(POOL, attribute="email", value="b", prefix=True)
+        assert [u.username for u in found] == ["bob"]
+        assert [u.username for u in pooled.list_users(POOL)] == ["ann", "bob", "carl"]
+        assert pooled.count_users(POOL) == 3
+
+    def test_create_users_with_a_taken_claim_writes_nothing(self, pooled: Store) -> None:
+        pooled.create_user(user_record("ann"), claims={"username:ann", "email:a@x"}, search={})
+        entries = [
+            UserEntry(user_record("bob"), claims={"username:bob"}, search={"email": "b@x"}),
+            UserEntry(user_record("carl"), claims={"username:carl", "email:a@x"}, search={}),
+        ]
+        with pytest.raises(StoreConflictError) as caught:
+            pooled.create_users(entries)
+        assert caught.value.key == "email:a@x"
+        assert pooled.get_user(POOL, "bob") is None
+        assert pooled.find_user(POOL, "username:bob") is None
+        assert list(pooled.list_users(POOL, attribute="email", value="b@x")) == []
+        assert pooled.count_users(POOL) == 1
+
+    def test_create_users_with_a_taken_username_conflicts(self, pooled: Store) -> None:
+        pooled.create_user(user_record("ann"), claims={"username:ann"}, search={})
+        with pytest.raises(StoreConflictError) as caught:
+            pooled.create_users([UserEntry(user_record("ann"), claims={"username:x"}, search={})])
+        assert caught.value.key == "username:ann"
+        assert pooled.find_user(POOL, "username:x") is None
+
+    def test_create_users_clashing_within_the_batch_writes_nothing(self, pooled: Store) -> None:
+        twins = [
+            UserEntry(user_record("ann"), claims={"username:ann", "email:same@x"}, search={}),
+            UserEntry(user_record("bob"), claims={"username:bob", "email:same@x"}, search={}),
+        ]
+        with pytest.raises(StoreConflictError) as caught:
+            pooled.create_users(twins)
+        assert caught.value.key == "email:same@x"
+        same_name = [
+            UserEntry(user_record("ann"), claims={"username:ann"}, search={}),
+            UserEntry(user_record("ann"), claims={"username:ann2"}, search={}),
+        ]
+        with pytest.raises(StoreConflictError):
+            pooled.create_users(same_name)
+        assert pooled.count_users(POOL) == 0
+
+    def test_user_entries_list_by_username_with_their_keys(self, pooled: Store) -> None:
+        for name in ("carl", "ann", "bob", "dave"):
+            pooled.create_user(
+                user_record(name),
+                claims={f"username:{name}", f"sub:sub-{name}"},
+                search={"username": name, "email": f"{name}@example.com"},
+            )
+        pooled.create_user(user_record("zed", OTHER_POOL), claims={"username:zed"}, search={})
+        pooled.delete_user(POOL, "dave")
+        first = pooled.list_user_entries(POOL, after=None, limit=2)
+        rest = pooled.list_user_entries(POOL, after=first[-1].user.username, limit=2)
+        entries = [*first, *rest]
+        assert [e.user.username for e in entries] == ["ann", "bob", "carl"]
+        assert entries[0] == UserEntry(
+            user_record("ann"),
+            claims={"username:ann", "sub:sub-ann"},
+            search={"username": "ann", "email": "ann@example.com"},
+        )
+        assert list(pooled.list_user_entries(POOL, after=None, limit=0)) == []
+        assert list(pooled.list_user_entries("us-east-1_ZZZZZZZZZ", after=None, limit=5)) == []
+
     # -- codes ---------------------------------------------------------------------------
 
     def test_code_round_trips_and_replaces(self, pooled: Store) -> None:
@@ -460,6 +536,19 @@ class StoreConformance:
         assert pooled.delete_codes(POOL, "ann") == 1
         assert pooled.get_code(POOL, "bob", "sign_up") is not None
 
+    def test_codes_list_per_pool_by_user_and_purpose(self, pooled: Store) -> None:
+        for username, purpose in (("bob", "sign_up"), ("ann", "verify:email"), ("ann", "sign_up")):
+            pooled.put_code(code_record(username=username, purpose=purpose))
+        pooled.put_code(code_record(username="carl", pool_id=OTHER_POOL))
+        first = pooled.list_codes(POOL, after=None, limit=2)
+        rest = pooled.list_codes(POOL, after=(first[-1].username, first[-1].purpose), limit=2)
+        assert [(c.username, c.purpose) for c in (*first, *rest)] == [
+            ("ann", "sign_up"),
+            ("ann", "verify:email"),
+            ("bob", "sign_up"),
+        ]
+        assert first[0] == code_record()
+
     # -- sessions ------------------------------------------------------------------------
 
     def test_session_round_trips_and_is_taken_once(self, pooled: Store) -> None:
@@ -469,6 +558,15 @@ class StoreConformance:
         assert sum(r == session_record() for r in results) == 1
         assert pooled.get_session("s1") is None
         assert pooled.take_session("s1") is None
+
+    def test_sessions_list_per_pool_by_digest(self, pooled: Store) -> None:
+        for digest in ("s3", "s1", "s2"):
+            pooled.put_session(session_record(digest))
+        pooled.put_session(session_record("s0", OTHER_POOL))
+        first = pooled.list_sessions(POOL, after=None, limit=2)
+        rest = pooled.list_sessions(POOL, after=first[-1].digest, limit=2)
+        assert [s.digest for s in (*first, *rest)] == ["s1", "s2", "s3"]
+        assert first[0] == session_record("s1")
 
     # -- refresh tokens ------------------------------------------------------------------
 
@@ -500,6 +598,16 @@ class StoreConformance:
         pooled.put_refresh_token(refresh_record("r1", "o1"))
         with pytest.raises(StoreConflictError):
             pooled.put_refresh_token(refresh_record("r2", "o1"))
+
+    def test_refresh_tokens_list_per_pool_by_digest(self, pooled: Store) -> None:
+        for digest in ("r3", "r1", "r2"):
+            pooled.put_refresh_token(refresh_record(digest, f"o-{digest}"))
+        pooled.put_refresh_token(refresh_record("r0", "o-r0", pool_id=OTHER_POOL))
+        pooled.revoke_refresh_family("o-r2", 7.0)
+        first = pooled.list_refresh_tokens(POOL, after=None, limit=2)
+        rest = pooled.list_refresh_tokens(POOL, after=first[-1].digest, limit=2)
+        assert [t.digest for t in (*first, *rest)] == ["r1", "r2", "r3"]
+        assert first[1] == attrs.evolve(refresh_record("r2", "o-r2"), revoked_at=7.0)
 
     # -- signing keys --------------------------------------------------------------------
 
