@@ -5,9 +5,16 @@ on functions, coroutine functions and test classes.  Calls to other AWS services
 touched, so it composes with moto's own mock for S3, DynamoDB and the rest.
 
 botocore builds each client's event handlers from ``botocore.handlers.BUILTIN_HANDLERS``
-when its session is created; importing this module adds cogkit's handlers there (first in
-line for the Cognito services), and they answer only while a mock is active.  As with
-moto, clients created *before* ``cogkit.aws`` was imported are not intercepted.
+when its session is created; importing this module adds cogkit's handler there, and it
+answers only while a mock is active.  It answers at ``before-call``, as botocore's own
+``Stubber`` does: the request is never signed or sent, and no later handler sees it.  That
+matters when moto's mock is active too: moto answers at ``before-send``, for every service,
+and would otherwise also run (and fail on) each Cognito call.  cogkit's handler is the
+last ``before-call`` handler, so a ``Stubber`` activated on a client still wins.  Only
+requests for AWS's own Cognito endpoints are answered; a client given another
+``endpoint_url`` (a ``cogkit serve`` or LocalStack, say) goes there.  boto3's default
+session is hooked when a mock starts; other clients created *before* ``cogkit.aws`` was
+imported need ``patch_client``.
 """
 
 from __future__ import annotations
@@ -22,18 +29,20 @@ import urllib.error
 import urllib.parse
 import urllib.request
 import urllib.response
-from collections.abc import Callable, Iterator
+from collections.abc import Callable, Iterator, Mapping
 from email.message import Message as _Headers
 from types import TracebackType
 from typing import Any, TypeVar, overload
 
-import botocore
-from botocore.awsrequest import AWSPreparedRequest, AWSResponse
-from botocore.handlers import BUILTIN_HANDLERS, REGISTER_FIRST
+from botocore.awsrequest import AWSResponse
+from botocore.endpoint import convert_to_response_dict
+from botocore.handlers import BUILTIN_HANDLERS, REGISTER_LAST
+from botocore.model import OperationModel
+from botocore.parsers import create_parser
 
 from cogkit.aws._dispatch import Dispatcher, WireResponse
 from cogkit.domain.service import Cognito
-from cogkit.errors import CogkitError
+from cogkit.errors import CogkitError, ConfigurationError
 from cogkit.services.clock import SystemClock
 from cogkit.services.passwords import PasswordProfile
 from cogkit.services.tokens import SharedKeyPool
@@ -44,7 +53,10 @@ F = TypeVar("F", bound=Callable[..., Any])
 
 #: botocore's hyphenated service ids of the two Cognito services.
 SERVICE_IDS = ("cognito-identity-provider", "cognito-identity")
-_HOST_REGION = re.compile(r"^cognito-(?:idp|identity)\.([a-z0-9-]+)\.amazonaws\.com")
+#: The hosts of AWS's Cognito endpoints (FIPS, China and dual-stack included).
+_AWS_HOST = re.compile(
+    r"^cognito-(?:idp|identity)(?:-fips)?\.([a-z0-9-]+)\.(?:amazonaws\.com(?:\.cn)?|api\.aws)$"
+)
 _WELL_KNOWN = re.compile(
     r"^https://cognito-idp\.([a-z0-9-]+)\.amazonaws\.com/([\w-]+_[0-9A-Za-z]+)"
     r"/\.well-known/(jwks\.json|openid-configuration)$"
@@ -68,10 +80,24 @@ class CognitoMock:
         service: Cognito | None = None,
         *,
         account_id: str | None = None,
-        default_region: str = "us-east-1",
+        default_region: str | None = None,
     ) -> None:
-        if service is not None and not isinstance(service, Cognito):
-            raise CogkitError("mock_aws(service=...) takes a cogkit.Cognito")
+        if service is not None:
+            if not isinstance(service, Cognito):
+                raise CogkitError("mock_aws(service=...) takes a cogkit.Cognito")
+            # The given service fixes the region and account its pools carry.
+            if account_id is not None and account_id != service.account_id:
+                raise ConfigurationError(
+                    f"mock_aws(service=...) uses the service's account {service.account_id!r}; "
+                    "give account_id to the Cognito instead"
+                )
+            if default_region is not None and default_region != service.region:
+                raise ConfigurationError(
+                    f"mock_aws(service=...) answers for the service's region "
+                    f"{service.region!r}; give region to the Cognito instead"
+                )
+            default_region = service.region
+        default_region = default_region or "us-east-1"
         self._given = service
         self._account_id = account_id
         self._default_region = default_region
@@ -135,24 +161,26 @@ class CognitoMock:
 
     # -- answering ---------------------------------------------------------------------
 
-    def answer(self, request: AWSPreparedRequest) -> AWSResponse:
-        target = request.headers.get("X-Amz-Target")
+    def answer(
+        self, model: OperationModel, request: Mapping[str, Any], region: str | None
+    ) -> tuple[AWSResponse, dict[str, Any]]:
+        """botocore's ``(http_response, parsed)`` for a serialized request to a Cognito
+        service, parsed by botocore's own parser as if it had come over HTTP."""
+        if region is not None and self._given is not None and region != self._given.region:
+            raise ConfigurationError(
+                f"mock_aws(service=...) answers for the service's region "
+                f"{self._given.region!r}, but this client is for {region!r}: make the client "
+                f"with region_name={self._given.region!r}, or the service with "
+                f"region={region!r}"
+            )
+        headers = request.get("headers") or {}
+        target = headers.get("X-Amz-Target")
         if isinstance(target, bytes):
             target = target.decode()
-        body = request.body
-        if body is None:
-            raw = b""
-        elif isinstance(body, bytes):
-            raw = body
-        elif isinstance(body, str):
-            raw = body.encode()
-        else:
-            raw = body.read()
-        host = urllib.parse.urlsplit(request.url).hostname or ""
-        match = _HOST_REGION.match(host)
-        region = match.group(1) if match else None
+        body = request.get("body")
+        raw = body.encode() if isinstance(body, str) else bytes(body or b"")
         wire = self.dispatcher.handle(target, raw, region=region)
-        return _aws_response(request.url, wire)
+        return _parsed(model, str(request.get("url", "")), wire)
 
     def well_known(self, url: str) -> WireResponse | None:
         """The JWKS or OpenID configuration a verifier would fetch, if ``url`` is one."""
@@ -160,11 +188,14 @@ class CognitoMock:
         if match is None:
             return None
         region, pool_id, document = match.groups()
-        svc = self.service(region)
         try:
+            if pool_id.split("_", 1)[0] != region:
+                # A pool lives in the region its id names; another region has no such pool.
+                raise LookupError(pool_id)
+            svc = self.service(region)
             pool = svc.user_pool(pool_id)
             data = pool.jwks() if document == "jwks.json" else pool.openid_configuration()
-        except CogkitError:
+        except (CogkitError, LookupError):
             body = json.dumps({"message": f"User pool {pool_id} does not exist."}).encode()
             return WireResponse(404, body, {"Content-Type": "application/json"})
         return WireResponse(200, json.dumps(data).encode(), {"Content-Type": "application/json"})
@@ -172,6 +203,26 @@ class CognitoMock:
 
 def _aws_response(url: str, wire: WireResponse) -> AWSResponse:
     return AWSResponse(url, wire.status, dict(wire.headers), _RawBody(wire.body))
+
+
+def _parsed(
+    model: OperationModel, url: str, wire: WireResponse
+) -> tuple[AWSResponse, dict[str, Any]]:
+    """What botocore's endpoint would make of ``wire``: the same parser, the modeled error
+    members (``message``) beside ``Error``, and the response metadata."""
+    http = _aws_response(url, wire)
+    response = convert_to_response_dict(http, model)
+    service = model.service_model
+    protocol = getattr(service, "resolved_protocol", None) or service.metadata["protocol"]
+    parser = create_parser(protocol)
+    parsed: dict[str, Any] = parser.parse(response, model.output_shape)
+    if http.status_code >= 300:
+        code = parsed.get("Error", {}).get("Code")
+        error_shape = service.shape_for_error_code(code) if code else None
+        if error_shape is not None:
+            parsed.update(parser.parse(response, error_shape))
+    parsed.setdefault("ResponseMetadata", {})["RetryAttempts"] = 0
+    return http, parsed
 
 
 class _ActiveMocks:
@@ -203,29 +254,35 @@ class _ActiveMocks:
 _ACTIVE = _ActiveMocks()
 
 
-def _before_send(request: AWSPreparedRequest, **_kwargs: Any) -> AWSResponse | None:
+def _before_call(
+    model: OperationModel,
+    params: Mapping[str, Any],
+    context: Mapping[str, Any] | None = None,
+    **_kwargs: Any,
+) -> tuple[AWSResponse, dict[str, Any]] | None:
+    """Answers a Cognito call while a mock is active.  Nothing is signed, so the calls
+    need no credentials: admin calls accept whatever boto3 has, or nothing."""
     mock = _ACTIVE.current()
-    return None if mock is None else mock.answer(request)
+    if mock is None:
+        return None
+    host = urllib.parse.urlsplit(str(params.get("url", ""))).hostname or ""
+    match = _AWS_HOST.match(host)
+    if match is None:
+        return None
+    region = (context or {}).get("client_region") or match.group(1)
+    return mock.answer(model, params, region)
 
 
-def _choose_signer(**_kwargs: Any) -> Any:
-    # Mocked Cognito calls need no credentials: admin calls accept whatever boto3 would
-    # send, and a machine without AWS credentials can still run the tests.
-    return botocore.UNSIGNED if _ACTIVE.current() is not None else None
-
-
-_HANDLERS = [
-    (f"{event}.{service_id}", handler)
-    for service_id in SERVICE_IDS
-    for event, handler in (("before-send", _before_send), ("choose-signer", _choose_signer))
-]
-for _event, _handler in _HANDLERS:
-    BUILTIN_HANDLERS.append((_event, _handler, REGISTER_FIRST))
+_EVENTS = [f"before-call.{service_id}" for service_id in SERVICE_IDS]
+for _event in _EVENTS:
+    BUILTIN_HANDLERS.append((_event, _before_call, REGISTER_LAST))
 
 
 def _register(events: Any) -> None:
-    for event, handler in _HANDLERS:
-        events.register_first(event, handler, unique_id=f"cogkit:{event}")
+    # A second registration beside the built-in one is harmless: botocore stops at the
+    # first handler that answers a before-call event.
+    for event in _EVENTS:
+        events.register_last(event, _before_call, unique_id=f"cogkit:{event}")
 
 
 def _hook_default_session() -> None:
@@ -243,7 +300,7 @@ def patch_client(client: Any) -> Any:
     """Makes a botocore client created before ``cogkit.aws`` was imported answer from
     cogkit while a mock is active (clients created afterwards need nothing)."""
     events = getattr(getattr(client, "meta", None), "events", None)
-    if events is None or not hasattr(events, "register_first"):
+    if events is None or not hasattr(events, "register_last"):
         raise CogkitError("patch_client takes a boto3/botocore client")
     _register(events)
     return client
@@ -405,7 +462,7 @@ def _wrap_setup(
 def mock_aws(func: F, /) -> F: ...
 @overload
 def mock_aws(
-    *, service: Cognito | None = None, account_id: str | None = None, region: str = "us-east-1"
+    *, service: Cognito | None = None, account_id: str | None = None, region: str | None = None
 ) -> CognitoMock: ...
 
 
@@ -415,13 +472,16 @@ def mock_aws(
     *,
     service: Cognito | None = None,
     account_id: str | None = None,
-    region: str = "us-east-1",
+    region: str | None = None,
 ) -> Any:
     """Route Cognito calls of botocore clients to cogkit, like moto's ``mock_aws``.
 
-    ``service`` is the ``Cognito`` to use for every region (default: a fresh in-memory one
-    per region, with cheap hashing); ``account_id`` goes into ARNs; ``region`` is the
-    region assumed when a request does not name one.
+    Without ``service`` each region a client names gets a fresh in-memory ``Cognito``
+    (real clock, cheap hashing), so pool ids start with the client's region, and
+    ``account_id`` (default ``123456789012``) goes into ARNs.  ``service`` is one
+    ``Cognito`` to seed and inspect natively (``make_cognito()``); it answers for its own
+    region and account, and a client for another region is refused with a clear error.
+    ``region`` is the region assumed when a request names none.
     """
     if func is not None and callable(func):
         return CognitoMock()(func)
