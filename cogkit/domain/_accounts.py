@@ -337,10 +337,11 @@ def record_failure(rt: Runtime, config: UserPoolConfig, record: UserRecord) -> N
     def change(current: UserRecord) -> UserRecord:
         now = rt.now()
         count = current.failed_attempts
-        if current.last_failed_at is not None and now - current.last_failed_at >= LOCKOUT_RESET:
-            count = 0
-        count += 1
         locked_until = current.locked_until
+        if current.last_failed_at is not None and now - current.last_failed_at >= LOCKOUT_RESET:
+            # Fifteen quiet minutes: the count (and any lock long run out) starts again.
+            count, locked_until = 0, None
+        count += 1
         if count >= LOCKOUT_THRESHOLD:
             locked_until = now + min(2 ** (count - LOCKOUT_THRESHOLD), LOCKOUT_CAP)
         return attrs.evolve(
