@@ -200,12 +200,20 @@ class UserPool:
         client (``aud`` or ``client_id``), expiry with ``leeway`` seconds of grace, and
         revocation (revoked refresh tokens, global sign-out).
         """
+        if not isinstance(token, str):
+            raise InvalidParameterError(
+                f"token must be a string, not {type(token).__name__}", field="token"
+            )
         if token_use is not None and token_use not in ("id", "access"):
             raise InvalidParameterError("token_use must be 'id' or 'access'", field="token_use")
         if isinstance(leeway, bool) or not isinstance(leeway, int | float) or leeway < 0:
             raise InvalidParameterError("leeway must be a non-negative number", field="leeway")
+        ids: Iterable[str] | None = None
+        if isinstance(client_id, str):
+            ids = (client_id,)
+        elif client_id is not None:
+            ids = v.string_list("client_id", client_id)
         self._state()
-        ids = [client_id] if isinstance(client_id, str) else client_id
         return token_rules.verify(
             self._rt, self.id, token, token_use=token_use, client_ids=ids, leeway=leeway
         )
