@@ -104,7 +104,7 @@ def describe_user_pool_client(call: Call) -> Result:
 
 @operation(IDP, "UpdateUserPoolClient")
 def update_user_pool_client(call: Call) -> Result:
-    settings, units = shapes.client_settings_in(call.params)
+    settings, units = shapes.client_settings_in(call.params, updating=True)
     client = _pool(call).update_client(
         call.params["ClientId"], token_validity_units=units, **settings
     )

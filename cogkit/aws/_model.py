@@ -41,6 +41,10 @@ def wire_name(member: str) -> str:
 
 
 class ValidationProblem:
+    """One broken constraint, rendered as AWS renders it: ``Value 'x' at 'path' failed to
+    satisfy constraint: rule`` (``Value null at`` for a missing member, no value at all
+    for a sensitive one)."""
+
     __slots__ = ("path", "rule", "value")
 
     def __init__(self, path: str, rule: str, value: Any = None) -> None:
@@ -49,91 +53,155 @@ class ValidationProblem:
         self.value = value
 
     def render(self) -> str:
-        if self.value is None:
-            return f"Value at '{self.path}' failed to satisfy constraint: {self.rule}"
-        return f"Value '{self.value}' at '{self.path}' failed to satisfy constraint: {self.rule}"
+        if self.value is _NULL:
+            shown = "Value null"
+        elif self.value is None:
+            shown = "Value"
+        else:
+            shown = f"Value '{self.value}'"
+        return f"{shown} at '{self.path}' failed to satisfy constraint: {self.rule}"
+
+
+#: Marks a missing required member (rendered ``Value null``).
+_NULL = object()
+#: Longest value echoed in a validation message.
+_SHOWN_MAX = 256
+_SCALARS = frozenset(
+    {"string", "integer", "long", "boolean", "float", "double", "timestamp", "blob"}
+)
 
 
 class SerializationProblem(Exception):
     """A value of the wrong JSON type (AWS answers SerializationException)."""
 
 
-def _show(shape: Shape, value: Any) -> Any:
-    if shape.metadata.get("sensitive") or not isinstance(value, str | int | float):
+def _java(value: Any) -> str:
+    """How the Java service prints a value in a validation message."""
+    if isinstance(value, bool):
+        return "true" if value else "false"
+    if isinstance(value, list):
+        return "[" + ", ".join(_java(v) for v in value) + "]"
+    if isinstance(value, Mapping):
+        return "{" + ", ".join(f"{_java(k)}={_java(v)}" for k, v in value.items()) + "}"
+    return str(value)
+
+
+def _show(secret: bool, value: Any) -> Any:
+    """The value to echo, or ``None`` for a sensitive (or very long) one."""
+    if secret or value is None:
         return None
-    text = str(value)
-    return text if len(text) <= 256 else None
+    text = _java(value)
+    return text if len(text) <= _SHOWN_MAX else None
 
 
-def _check(shape: Shape, value: Any, path: str, problems: list[ValidationProblem]) -> None:
+def _is_secret(shape: Shape, inherited: bool) -> bool:
+    return inherited or bool(shape.metadata.get("sensitive"))
+
+
+def _check(
+    shape: Shape, value: Any, path: str, problems: list[ValidationProblem], secret: bool = False
+) -> None:
     kind = shape.type_name
     meta = shape.metadata
+    secret = _is_secret(shape, secret)
     if kind == "structure":
         if not isinstance(value, Mapping):
-            raise SerializationProblem(f"Expected an object at '{path}'")
+            raise SerializationProblem(f"Expected an object at '{path or '<body>'}'")
         assert isinstance(shape, StructureShape)
         for name in shape.required_members:
             if value.get(name) is None:
                 problems.append(
-                    ValidationProblem(_join(path, wire_name(name)), "Member must not be null")
+                    ValidationProblem(
+                        _join(path, wire_name(name)), "Member must not be null", _NULL
+                    )
                 )
         for name, member in shape.members.items():
             if value.get(name) is not None:
-                _check(member, value[name], _join(path, wire_name(name)), problems)
+                _check(member, value[name], _join(path, wire_name(name)), problems, secret)
         return
     if kind == "list":
         if not isinstance(value, list):
             raise SerializationProblem(f"Expected a list at '{path}'")
-        _length(meta, len(value), path, problems, None)
-        for index, item in enumerate(value, start=1):
-            if item is None:
-                continue
-            _check(shape.member, item, f"{path}.{index}.member", problems)
+        _length(meta, len(value), path, problems, _show(secret, value))
+        member = shape.member
+        if member.type_name not in _SCALARS:
+            # Members that are structures are checked one by one: 'list.1.member.name'.
+            for index, item in enumerate(value, start=1):
+                if item is not None:
+                    _check(member, item, f"{path}.{index}.member", problems, secret)
+            return
+        # A list of scalars fails as a whole: "Member must satisfy constraint: [...]".
+        rules = _rules(member, [v for v in value if v is not None], path, secret)
+        if rules:
+            problems.append(
+                ValidationProblem(
+                    path,
+                    f"Member must satisfy constraint: [{', '.join(rules)}]",
+                    _show(_is_secret(member, secret), value),
+                )
+            )
         return
     if kind == "map":
         if not isinstance(value, Mapping):
             raise SerializationProblem(f"Expected an object at '{path}'")
-        _length(meta, len(value), path, problems, None)
-        for key, item in value.items():
-            _check(shape.key, key, path, problems)
-            if item is not None:
-                _check(shape.value, item, path, problems)
+        _length(meta, len(value), path, problems, _show(secret, value))
+        shown = _show(secret or _is_secret(shape.value, False), value)
+        key_rules = _rules(shape.key, list(value), path, secret)
+        if key_rules:
+            problems.append(
+                ValidationProblem(
+                    path, f"Map keys must satisfy constraint: [{', '.join(key_rules)}]", shown
+                )
+            )
+        items = [v for v in value.values() if v is not None]
+        if shape.value.type_name in _SCALARS:
+            value_rules = _rules(shape.value, items, path, secret)
+            if value_rules:
+                problems.append(
+                    ValidationProblem(
+                        path,
+                        f"Map value must satisfy constraint: [{', '.join(value_rules)}]",
+                        shown,
+                    )
+                )
+        else:
+            for key, item in value.items():
+                if item is not None:
+                    _check(shape.value, item, f"{path}.{key}", problems, secret)
         return
     if kind == "string":
         if not isinstance(value, str):
             raise SerializationProblem(f"Expected a string at '{path}'")
-        _length(meta, len(value), path, problems, _show(shape, value))
+        shown = _show(secret, value)
+        _length(meta, len(value), path, problems, shown)
         if shape.enum and value not in shape.enum:
             problems.append(
                 ValidationProblem(
-                    path,
-                    f"Member must satisfy enum value set: [{', '.join(shape.enum)}]",
-                    _show(shape, value),
+                    path, f"Member must satisfy enum value set: [{', '.join(shape.enum)}]", shown
                 )
             )
         pattern = meta.get("pattern")
         if pattern and not _pattern(pattern).fullmatch(value):
             problems.append(
                 ValidationProblem(
-                    path,
-                    f"Member must satisfy regular expression pattern: {pattern}",
-                    _show(shape, value),
+                    path, f"Member must satisfy regular expression pattern: {pattern}", shown
                 )
             )
         return
     if kind in ("integer", "long"):
         if isinstance(value, bool) or not isinstance(value, int):
             raise SerializationProblem(f"Expected an integer at '{path}'")
+        shown = _show(secret, value)
         if "min" in meta and value < meta["min"]:
             problems.append(
                 ValidationProblem(
-                    path, f"Member must have value greater than or equal to {meta['min']}", value
+                    path, f"Member must have value greater than or equal to {meta['min']}", shown
                 )
             )
         if "max" in meta and value > meta["max"]:
             problems.append(
                 ValidationProblem(
-                    path, f"Member must have value less than or equal to {meta['max']}", value
+                    path, f"Member must have value less than or equal to {meta['max']}", shown
                 )
             )
         return
@@ -157,6 +225,18 @@ def _check(shape: Shape, value: Any, path: str, problems: list[ValidationProblem
         except ValueError:
             raise SerializationProblem(f"Invalid base64 at '{path}'") from None
         return
+
+
+def _rules(shape: Shape, items: list[Any], path: str, secret: bool) -> list[str]:
+    """The distinct rules of ``shape`` that any of ``items`` breaks, in order."""
+    found: list[ValidationProblem] = []
+    for item in items:
+        _check(shape, item, path, found, secret)
+    rules: list[str] = []
+    for problem in found:
+        if problem.rule not in rules:
+            rules.append(problem.rule)
+    return rules
 
 
 def _join(path: str, name: str) -> str:

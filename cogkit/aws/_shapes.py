@@ -9,7 +9,8 @@ from cogkit.aws._model import epoch
 from cogkit.domain.attributes import SchemaAttribute
 from cogkit.domain.auth import AuthResult
 from cogkit.domain.client import AppClient
-from cogkit.domain.config import UserPoolConfig
+from cogkit.domain.config import ClientSettings, UserPoolConfig
+from cogkit.domain.enums import TimeUnit
 from cogkit.domain.messages import CodeDelivery
 from cogkit.domain.pool import PoolDescription
 from cogkit.domain.users import User
@@ -174,8 +175,24 @@ UNSUPPORTED_POOL_MEMBERS = {
 DELIVERY_MEMBERS = ("EmailConfiguration", "SmsConfiguration")
 
 
+#: What UpdateUserPool does with a member it is not given.  Cognito: "If you don't provide
+#: a value for an attribute, Amazon Cognito sets it to its default value."  The name, the
+#: tier and the tags stay.
+_POOL_RESETS: dict[str, Any] = {
+    "password_policy": {},
+    "deletion_protection": "INACTIVE",
+    "auto_verified_attributes": [],
+    "verification": {},
+    "attributes_require_verification_before_update": [],
+    "mfa_configuration": "OFF",
+    "allow_admin_create_user_only": False,
+    "invitation": {},
+}
+
+
 def pool_config_in(params: Mapping[str, Any], *, creating: bool) -> dict[str, Any]:
-    """Domain ``pool_config`` keywords from CreateUserPool/UpdateUserPool members."""
+    """Domain ``pool_config`` keywords from CreateUserPool/UpdateUserPool members (for an
+    update, every member not given is set back to its default, as Cognito does)."""
     for member, feature in UNSUPPORTED_POOL_MEMBERS.items():
         value = params.get(member)
         if value and not (
@@ -238,6 +255,11 @@ def pool_config_in(params: Mapping[str, Any], *, creating: bool) -> dict[str, An
     username = params.get("UsernameConfiguration")
     if username is not None:
         config["case_sensitive"] = username["CaseSensitive"]
+    if not creating:
+        # fidelity: SmsAuthenticationMessage, AccountRecoverySetting and the legacy
+        # UnusedAccountValidityDays keep their value when an update omits them (the domain
+        # cannot unset them); every other member goes back to its default as in Cognito.
+        config = {**_POOL_RESETS, **config}
     return config
 
 
@@ -334,7 +356,34 @@ UNSUPPORTED_CLIENT_MEMBERS = {
 }
 
 
-def client_settings_in(params: Mapping[str, Any]) -> tuple[dict[str, Any], dict[str, str] | None]:
+#: What UpdateUserPoolClient does with a member it is not given: back to the default, as
+#: for UpdateUserPool (the client's name stays).
+_CLIENT_RESETS = (
+    "explicit_auth_flows",
+    "prevent_user_existence_errors",
+    "enable_token_revocation",
+    "enable_propagate_additional_user_context_data",
+    "auth_session_validity",
+    "supported_identity_providers",
+    "callback_urls",
+    "logout_urls",
+    "allowed_oauth_flows",
+    "allowed_oauth_scopes",
+    "allowed_oauth_flows_user_pool_client",
+)
+_VALIDITIES = (
+    ("AccessTokenValidity", "access_token"),
+    ("IdTokenValidity", "id_token"),
+    ("RefreshTokenValidity", "refresh_token"),
+)
+
+
+def client_settings_in(
+    params: Mapping[str, Any], *, updating: bool = False
+) -> tuple[dict[str, Any], dict[str, str] | None]:
+    """Domain ``client_config`` keywords and token validity units from
+    CreateUserPoolClient/UpdateUserPoolClient members (for an update, every member not
+    given goes back to its default, as Cognito does)."""
     for member, feature in UNSUPPORTED_CLIENT_MEMBERS.items():
         value = params.get(member)
         if value and not (member == "RefreshTokenRotation" and value.get("Feature") == "DISABLED"):
@@ -346,6 +395,29 @@ def client_settings_in(params: Mapping[str, Any]) -> tuple[dict[str, Any], dict[
     unit_map = (
         {name: units[wire] for wire, name in _UNITS if wire in units} if units is not None else None
     )
+    if updating:
+        # fidelity: ReadAttributes, WriteAttributes and DefaultRedirectURI keep their value
+        # when an update omits them (the domain cannot unset them).
+        defaults = ClientSettings(name=str(params.get("ClientName") or "-"))
+        for name in _CLIENT_RESETS:
+            settings.setdefault(name, getattr(defaults, name))
+        for wire, name in _VALIDITIES:
+            if wire in params:
+                continue
+            unit = getattr(defaults, f"{name}_unit")
+            seconds = getattr(defaults, f"{name}_seconds")
+            given = (unit_map or {}).get(name)
+            if given is not None:
+                try:
+                    per = TimeUnit(given).seconds
+                except ValueError:
+                    continue  # the domain names the bad unit
+                if seconds % per:
+                    continue
+                settings[f"{name}_validity"] = seconds // per
+            else:
+                settings[f"{name}_validity"] = getattr(defaults, f"{name}_validity")
+                unit_map = {**(unit_map or {}), name: unit.value}
     return settings, unit_map
 
 
