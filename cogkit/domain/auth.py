@@ -832,7 +832,9 @@ class AuthFlow:
         """The pool configuration, client and user behind a valid access token."""
         v.token(access_token, "access_token")
         _record, config = self._rt.pool(self.pool.id)
-        claims = token_rules.verify(self._rt, self.pool.id, access_token, token_use="access")
+        claims = token_rules.verify(
+            self._rt, self.pool.id, access_token, token_use="access", check_revocation=False
+        )
         scopes = str(claims.get("scope", "")).split()
         if token_rules.ADMIN_SCOPE not in scopes:
             raise NotAuthorizedError("Access Token does not have required scopes")
@@ -840,11 +842,16 @@ class AuthFlow:
             client = self._rt.client(str(claims.get("client_id")), self.pool.id)
         except ResourceNotFoundError:
             raise TokenVerificationError("Invalid Access Token", reason="client") from None
+        # The user before revocation: Cognito answers a deleted or disabled user's tokens
+        # with "User does not exist." / "User is disabled." (a user since re-created under
+        # the same name is another user: its sub differs).
         record = self._rt.store.get_user(self.pool.id, str(claims.get("username")))
-        if record is None:
+        if record is None or record.sub != claims.get("sub"):
             raise UserNotFoundError("User does not exist.")
         if not record.enabled:
             raise NotAuthorizedError("User is disabled.")
+        if token_rules.is_revoked(self._rt, self.pool.id, claims):
+            raise TokenVerificationError("Access Token has been revoked", reason="revoked")
         return config, client, record
 
     def get_user(self, access_token: str) -> User:

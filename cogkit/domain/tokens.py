@@ -223,8 +223,10 @@ def is_revoked(rt: Runtime, pool_id: str, claims: Mapping[str, Any]) -> bool:
     if not isinstance(username, str):
         return False
     user = rt.store.get_user(pool_id, username)
-    if user is None:
-        return False
+    if user is None or user.sub != claims.get("sub"):
+        # Deleting a user deletes its refresh tokens, so tokens with an origin_jti die with
+        # it; these die too, even when a new user has taken the name since.
+        return True
     iat = claims.get("iat", 0)
     # fidelity: tokens without origin_jti (revocation disabled on the client) cannot be
     # tied to a refresh token; a global sign-out revokes those issued before it.

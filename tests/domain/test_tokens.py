@@ -444,3 +444,20 @@ def test_secret_hash_keeps_base64_padding() -> None:
     from cogkit import secret_hash
 
     assert base64.b64decode(secret_hash("s", "u", "c"), validate=True)
+
+
+@pytest.mark.parametrize("revocation", [True, False])
+def test_tokens_of_a_deleted_user_are_revoked_even_if_the_name_is_taken_again(
+    kit: Kit, revocation: bool
+) -> None:
+    client = kit.pool.create_client(
+        "c", explicit_auth_flows=list(PASSWORD_FLOWS), enable_token_revocation=revocation
+    )
+    kit.confirmed()
+    old = kit.sign_in(client=client)
+    kit.pool.admin_delete_user("ann")
+    kit.confirmed()
+    for token in (old.access_token, old.id_token):
+        with raises(TokenVerificationError) as info:
+            kit.pool.verify(token)
+        assert info.value.reason == "revoked"
