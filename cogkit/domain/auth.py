@@ -734,6 +734,9 @@ class AuthFlow:
         v.client_metadata(client_metadata)
         config, client = self._client(client_id)
         client.check_secret_hash(username, secret_hash)
+        if any(m.name is RecoveryOption.ADMIN_ONLY for m in config.account_recovery):
+            # Decided by the pool alone, before the lookup, so it reveals nobody's existence.
+            raise NotAuthorizedError("Contact administrator to reset password.")
         record = self._find(config, username)
         hide = client.prevents_user_existence_errors
         if record is None:
@@ -772,13 +775,11 @@ class AuthFlow:
 
         order: list[str]
         if config.account_recovery:
-            order = []
-            for mechanism in config.account_recovery:
-                if mechanism.name is RecoveryOption.ADMIN_ONLY:
-                    raise NotAuthorizedError("Contact administrator to reset password.")
-                order.append(
-                    "email" if mechanism.name is RecoveryOption.VERIFIED_EMAIL else "phone_number"
-                )
+            # admin_only stands alone and is refused before any user is looked up.
+            order = [
+                "email" if mechanism.name is RecoveryOption.VERIFIED_EMAIL else "phone_number"
+                for mechanism in config.account_recovery
+            ]
         else:
             # Without AccountRecoverySetting Cognito prefers SMS to email.
             order = ["phone_number", "email"]
