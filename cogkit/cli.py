@@ -13,6 +13,7 @@ from cogkit.errors import CogkitError
 #: Command groups: name -> module whose ``register(subparsers)`` adds its commands.
 COMMANDS: dict[str, str] = {
     "serve": "cogkit.aws._cli",
+    "store": "cogkit.stores._cli",
 }
 
 
