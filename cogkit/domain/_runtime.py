@@ -43,6 +43,9 @@ class Runtime:
     _pools: dict[str, tuple[int, PoolRecord, UserPoolConfig]] = attrs.Factory(dict)
     _clients: dict[str, tuple[int, AppClient]] = attrs.Factory(dict)
     _keys: dict[str, dict[str, tuple[SigningKeyRecord, SignerKey]]] = attrs.Factory(dict)
+    # (pool_id, use) -> the key dict a signer was chosen from, and the choice: valid while
+    # that dict is still the pool's loaded keys (every reload builds a new one).
+    _signers: dict[tuple[str, str], tuple[object, SignerKey]] = attrs.Factory(dict)
     _lock: threading.Lock = attrs.Factory(threading.Lock)
 
     def now(self) -> float:
@@ -104,14 +107,18 @@ class Runtime:
 
     def signer(self, pool_id: str, use: str) -> SignerKey:
         """The newest active key for ``use`` (``"id"`` or ``"access"``)."""
+        # Every sign-in asks twice; choosing again only when the loaded keys change keeps
+        # the scan over a pool's keys off that path.
+        chosen = self._signers.get((pool_id, use))
+        if chosen is not None and chosen[0] is self._keys.get(pool_id):
+            return chosen[1]
         for _attempt in range(2):
-            active = [
-                pair
-                for pair in self.signing_keys(pool_id).values()
-                if pair[0].use == use and pair[0].active
-            ]
+            keys = self.signing_keys(pool_id)
+            active = [pair for pair in keys.values() if pair[0].use == use and pair[0].active]
             if active:
-                return max(active, key=lambda pair: pair[0].created_at)[1]
+                key = max(active, key=lambda pair: pair[0].created_at)[1]
+                self._signers[(pool_id, use)] = (keys, key)
+                return key
             self._load_keys(pool_id)
         raise ResourceNotFoundError(f"User pool {pool_id} has no signing key.")
 
