@@ -137,6 +137,12 @@ class AuthFlow:
     CHALLENGES: ClassVar[dict[ChallengeName, ChallengeHandler]] = {}
 
     def __init__(self, pool: UserPool) -> None:
+        from cogkit.domain.pool import UserPool
+
+        if not isinstance(pool, UserPool):
+            raise InvalidParameterError(
+                f"AuthFlow needs a UserPool, not {type(pool).__name__}", field="pool"
+            )
         self.pool = pool
         self._rt: Runtime = pool._rt
 

@@ -59,6 +59,16 @@ class Cognito:
     ) -> None:
         if hasher is not None and password_profile is not None:
             raise ConfigurationError("give either hasher or password_profile, not both")
+        _check_collaborators(
+            store=(store, Store),
+            clock=(clock, Clock),
+            ids=(ids, IdSource),
+            hasher=(hasher, PasswordHasher),
+            sender=(sender, MessageSender),
+            codes=(codes, CodeSource),
+            keys=(keys, KeySource),
+            password_profile=(password_profile, PasswordProfile),
+        )
         v.string("region", region, min_len=1, max_len=32, pattern=r"[a-z]{2}(-[a-z]+)+-\d+")
         v.string("account_id", account_id, pattern=r"\d{12}")
         if issuer_base_url is not None:
@@ -203,3 +213,13 @@ class Cognito:
         if not v.POOL_ID.fullmatch(pool_id) or self._rt.store.get_pool(pool_id) is None:
             raise TokenVerificationError("Invalid Access Token", reason="issuer")
         return UserPool(self._rt, pool_id)
+
+
+def _check_collaborators(**given: tuple[object, type]) -> None:
+    """Refuses a collaborator that does not fit its protocol, naming it, before it fails
+    deep inside some later call."""
+    for name, (value, expected) in given.items():
+        if value is not None and not isinstance(value, expected):
+            raise ConfigurationError(
+                f"{name} must be a {expected.__name__}, not {type(value).__name__}"
+            )

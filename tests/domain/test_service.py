@@ -184,3 +184,19 @@ def test_open_refuses_an_unknown_scheme() -> None:
         Cognito.open("redis://localhost")
     with raises(InvalidParameterError, field="url"):
         Cognito.open(5)  # type: ignore[arg-type]
+
+
+@pytest.mark.parametrize(
+    "collaborator",
+    ["store", "clock", "ids", "hasher", "sender", "codes", "keys", "password_profile"],
+)
+def test_collaborators_must_fit_their_protocol(collaborator: str) -> None:
+    with pytest.raises(ConfigurationError, match=collaborator):
+        Cognito(**{collaborator: "not one"})  # type: ignore[arg-type]
+
+
+def test_auth_flow_needs_a_user_pool() -> None:
+    from cogkit import AuthFlow
+
+    with raises(InvalidParameterError, field="pool"):
+        AuthFlow("us-east-1_AAAAAAAAA")  # type: ignore[arg-type]
