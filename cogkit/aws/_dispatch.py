@@ -17,7 +17,7 @@ import attrs
 
 from cogkit.aws import _model
 from cogkit.domain.service import Cognito
-from cogkit.errors import CogkitError, CognitoError
+from cogkit.errors import CogkitError, CognitoError, InvalidParameterError
 
 __all__ = ["Call", "Dispatcher", "WireResponse", "operation"]
 
@@ -95,6 +95,18 @@ def _error(code: str, message: str, status: int = 400) -> WireResponse:
     return WireResponse(status, body, headers)
 
 
+def _wire_message(exc: CognitoError) -> str:
+    """The message as AWS words it: a domain validation message names the member by its
+    wire path (``userPoolId``), not its Python name (``user_pool_id``)."""
+    field = getattr(exc, "field", None)
+    message = exc.message
+    if isinstance(exc, InvalidParameterError) and field and "validation error" in message:
+        from cogkit.aws._shapes import wire_path
+
+        message = message.replace(f" at '{field}' ", f" at '{wire_path(field)}' ", 1)
+    return message
+
+
 class Dispatcher:
     """Answers AWS JSON 1.1 requests for cognito-idp (and cognito-identity) from cogkit.
 
@@ -129,6 +141,10 @@ class Dispatcher:
         if not isinstance(params, dict):
             return _error("SerializationException", "The request body must be a JSON object.")
         operation_model = _model.service_model(service).operation_model(name)
+        input_shape = operation_model.input_shape
+        if input_shape is not None:
+            # Like the service, ignore members the operation does not have.
+            params = {k: v for k, v in params.items() if k in input_shape.members}
         try:
             problems = _model.validate_input(operation_model, params)
         except _model.SerializationProblem as exc:
@@ -144,7 +160,7 @@ class Dispatcher:
         try:
             result = handler(Call(self._resolve(region), params, region, name))
         except CognitoError as exc:
-            return _error(exc.code, exc.message, exc.status)
+            return _error(exc.code, _wire_message(exc), exc.status)
         except CogkitError as exc:
             log.error("%s failed inside cogkit: %s", name, exc.message)
             return _error("InternalErrorException", "cogkit could not complete the request.", 500)

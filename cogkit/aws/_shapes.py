@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 from collections.abc import Iterable, Mapping
 from typing import Any
 
@@ -15,6 +16,37 @@ from cogkit.domain.messages import CodeDelivery
 from cogkit.domain.pool import PoolDescription
 from cogkit.domain.users import User
 from cogkit.errors import InvalidParameterError
+
+#: Domain field names (and prefixes) whose wire path is not simply their lowerCamelCase.
+_WIRE_PATHS = {
+    "invitation.sms_message": "adminCreateUserConfig.inviteMessageTemplate.sMSMessage",
+    "invitation": "adminCreateUserConfig.inviteMessageTemplate",
+    "verification": "verificationMessageTemplate",
+    "password_policy": "policies.passwordPolicy",
+    "account_recovery": "accountRecoverySetting.recoveryMechanisms",
+    "tags": "userPoolTags",
+    "pool_name": "poolName",
+    "token_validity_units": "tokenValidityUnits",
+}
+_SNAKE = re.compile(r"[a-z][a-z0-9]*(?:_[a-z0-9]+)*")
+
+
+def _camel(segment: str) -> str:
+    if not _SNAKE.fullmatch(segment):
+        return segment
+    head, *rest = segment.split("_")
+    return head + "".join(part[:1].upper() + part[1:] for part in rest)
+
+
+def wire_path(field: str) -> str:
+    """The wire path (``adminCreateUserConfig.inviteMessageTemplate.sMSMessage``) of a
+    domain field name (``invitation.sms_message``), for validation messages."""
+    if field in _WIRE_PATHS:
+        return _WIRE_PATHS[field]
+    head, dot, rest = field.partition(".")
+    if dot and head in _WIRE_PATHS:
+        return f"{_WIRE_PATHS[head]}.{'.'.join(_camel(p) for p in rest.split('.'))}"
+    return ".".join(_camel(p) for p in field.split("."))
 
 
 def attributes_out(attributes: Mapping[str, str]) -> list[dict[str, str]]:
@@ -81,7 +113,14 @@ def auth_out(result: AuthResult) -> dict[str, Any]:
 
 def schema_in(items: Iterable[Mapping[str, Any]] | None) -> list[dict[str, Any]]:
     out = []
-    for item in items or ():
+    for index, item in enumerate(items or (), start=1):
+        if not item.get("Name"):
+            raise InvalidParameterError(
+                "1 validation error detected: Value null at "
+                f"'schema.{index}.member.name' failed to satisfy constraint: "
+                "Member must not be null",
+                field="Schema",
+            )
         entry: dict[str, Any] = {"name": item["Name"]}
         if "AttributeDataType" in item:
             entry["data_type"] = item["AttributeDataType"]
