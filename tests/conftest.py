@@ -8,7 +8,10 @@ with the few steps most flow tests start from (a confirmed user, a signed-in ses
 
 from __future__ import annotations
 
+import os
+import sys
 from collections.abc import Iterator
+from pathlib import Path
 from typing import Any
 
 import pytest
@@ -20,8 +23,30 @@ from cogkit.stores.base import Store
 from cogkit.testing import make_cognito
 from tests.helpers import PASSWORD, PASSWORD_FLOWS, START
 
-#: The stores every flow test runs against.
-STORES = ["memory"]
+# cogkit's own pytest plugin.  Its entry point is imported before coverage starts, which
+# hides every import-time line of cogkit from the coverage report; a run given
+# ``-p no:cogkit`` blocks the entry point and the plugin is loaded here instead.
+if "cogkit.testing.pytest_plugin" not in sys.modules:
+    pytest_plugins = ["cogkit.testing.pytest_plugin"]
+
+KNOWN_STORES = ("memory", "sqlite")
+
+
+def _stores() -> list[str]:
+    """The stores every flow test runs against: ``COGKIT_TEST_STORES`` names them
+    (``memory,sqlite`` or ``all``); the in-memory store alone by default, which keeps a
+    local run to seconds (SQLite adds about half a minute)."""
+    wanted = os.environ.get("COGKIT_TEST_STORES", "memory").strip()
+    names = list(KNOWN_STORES) if wanted == "all" else [n.strip() for n in wanted.split(",")]
+    unknown = sorted(set(names) - set(KNOWN_STORES))
+    if unknown or not names:
+        raise pytest.UsageError(
+            f"COGKIT_TEST_STORES names unknown stores {unknown}; use {', '.join(KNOWN_STORES)}"
+        )
+    return names
+
+
+STORES = _stores()
 
 
 @pytest.fixture
@@ -30,8 +55,14 @@ def clock() -> FrozenClock:
 
 
 @pytest.fixture(params=STORES)
-def store(request: pytest.FixtureRequest) -> Iterator[Store]:
-    made = MemoryStore()
+def store(request: pytest.FixtureRequest, tmp_path: Path) -> Iterator[Store]:
+    made: Store
+    if request.param == "sqlite":
+        from cogkit.stores.sql import open_sql_store
+
+        made = open_sql_store(f"sqlite:///{tmp_path / 'cogkit.db'}", synchronous="NORMAL")
+    else:
+        made = MemoryStore()
     yield made
     made.close()
 
