@@ -428,32 +428,61 @@ def _defines(cls: type, name: str) -> bool:
     return False
 
 
+def _takes_argument(function: Any) -> bool:
+    """Whether a set-up or tear-down method takes pytest's ``method`` argument (pytest
+    decides from the code object whether to pass it, so wrappers must keep the arity)."""
+    code = getattr(function, "__code__", None)
+    return code is not None and code.co_argcount >= 2
+
+
 def _wrap_setup(
     cls: type, setup_name: str, teardown_name: str, make: Callable[[], CognitoMock]
 ) -> None:
     original_setup = getattr(cls, setup_name)
     original_teardown = getattr(cls, teardown_name, None)
 
-    @functools.wraps(original_setup)
-    def setup(self: Any, *args: Any, **kwargs: Any) -> Any:
+    def start(self: Any, *args: Any) -> Any:
         mock = make().start()
         self._cogkit_mock = mock
         try:
-            return original_setup(self, *args, **kwargs)
+            return original_setup(self, *args)
         except BaseException:
             mock.stop()
             raise
 
-    def teardown(self: Any, *args: Any, **kwargs: Any) -> Any:
+    def stop(self: Any, *args: Any) -> Any:
         try:
             if original_teardown is not None:
-                return original_teardown(self, *args, **kwargs)
+                return original_teardown(self, *args)
             return None
         finally:
             mock = self.__dict__.pop("_cogkit_mock", None)
             if mock is not None:
                 mock.stop()
 
+    setup: Callable[..., Any]
+    teardown: Callable[..., Any]
+    if _takes_argument(original_setup):
+
+        def setup(self: Any, method: Any) -> Any:
+            return start(self, method)
+    else:
+
+        def setup(self: Any) -> Any:
+            return start(self)
+
+    if original_teardown is not None and _takes_argument(original_teardown):
+
+        def teardown(self: Any, method: Any) -> Any:
+            return stop(self, method)
+    else:
+
+        def teardown(self: Any) -> Any:
+            return stop(self)
+
+    functools.update_wrapper(setup, original_setup)
+    if original_teardown is not None:
+        functools.update_wrapper(teardown, original_teardown)
     setattr(cls, setup_name, setup)
     setattr(cls, teardown_name, teardown)
 
