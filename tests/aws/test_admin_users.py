@@ -253,6 +253,21 @@ def test_admin_enable_user_lets_the_user_sign_in_again(aws: Aws) -> None:
     assert "AccessToken" in aws.sign_in()
 
 
+def test_admin_enable_user_of_an_enabled_user_changes_nothing(aws: Aws) -> None:
+    aws.confirmed()
+    before = get(aws)
+    aws.clock.advance(60)
+    aws.idp.admin_enable_user(UserPoolId=aws.pool_id, Username="ann")
+    after = get(aws)
+    assert after["Enabled"] is True
+    assert after["UserLastModifiedDate"] == before["UserLastModifiedDate"]
+
+
+def test_admin_enable_user_in_an_unknown_pool_is_resource_not_found(aws: Aws) -> None:
+    with aws_error(aws.idp.exceptions.ResourceNotFoundException):
+        aws.idp.admin_enable_user(UserPoolId=MISSING_POOL, Username="ann")
+
+
 @pytest.mark.parametrize("operation", ["admin_disable_user", "admin_enable_user"])
 def test_admin_enable_and_disable_of_an_unknown_user_are_user_not_found(
     aws: Aws, operation: str
@@ -377,6 +392,14 @@ def test_admin_user_global_sign_out_revokes_refresh_tokens(aws: Aws) -> None:
             AuthFlow="REFRESH_TOKEN_AUTH",
             AuthParameters={"REFRESH_TOKEN": token},
         )
+
+
+def test_admin_user_global_sign_out_stops_access_tokens(aws: Aws) -> None:
+    token = aws.access_token()
+    aws.clock.advance(1)
+    aws.idp.admin_user_global_sign_out(UserPoolId=aws.pool_id, Username="ann")
+    with aws_error(aws.idp.exceptions.NotAuthorizedException, "Access Token has been revoked"):
+        aws.idp.get_user(AccessToken=token)
 
 
 def test_admin_user_global_sign_out_of_an_unknown_user_is_user_not_found(aws: Aws) -> None:
