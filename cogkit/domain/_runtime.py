@@ -22,7 +22,7 @@ from cogkit.services.ids import IdSource
 from cogkit.services.passwords import PasswordHasher
 from cogkit.services.tokens import SignerKey, TokenService
 from cogkit.stores.base import Store
-from cogkit.stores.records import ClientRecord, PoolRecord, SigningKeyRecord
+from cogkit.stores.records import PoolRecord, SigningKeyRecord
 
 if TYPE_CHECKING:
     from cogkit.domain.client import AppClient
@@ -79,11 +79,6 @@ class Runtime:
         client = AppClient.from_record(record)
         self._clients[client_id] = (record.version, client)
         return client
-
-    def client_record(self, client: ClientRecord) -> AppClient:
-        from cogkit.domain.client import AppClient
-
-        return AppClient.from_record(client)
 
     # -- issuer and keys ---------------------------------------------------------------
 

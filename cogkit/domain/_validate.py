@@ -60,11 +60,6 @@ def printable(text: str) -> bool:
     return bool(text) and all(unicodedata.category(ch)[0] in "LMSNP" for ch in text)
 
 
-def printable_or_space(text: str) -> bool:
-    """The same classes plus whitespace (``[\\p{L}\\p{M}\\p{S}\\p{N}\\p{P}\\s]``)."""
-    return all(ch.isspace() or unicodedata.category(ch)[0] in "LMSNP" for ch in text)
-
-
 def string(
     field: str,
     value: Any,
@@ -101,10 +96,6 @@ def string(
                 field, f"Member must satisfy regular expression pattern: {compiled.pattern}", value
             )
     return value
-
-
-def optional_string(field: str, value: Any, **rules: Any) -> str | None:
-    return None if value is None else string(field, value, **rules)
 
 
 def integer(

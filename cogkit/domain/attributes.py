@@ -44,10 +44,6 @@ def is_phone(value: str) -> bool:
     return bool(_PHONE.fullmatch(value))
 
 
-def _opt_int(value: Any) -> int | None:
-    return None if value is None else int(value)
-
-
 @attrs.frozen
 class SchemaAttribute:
     """One attribute of a pool's schema (Cognito's ``SchemaAttributeType``).

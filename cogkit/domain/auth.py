@@ -708,8 +708,11 @@ class AuthFlow:
         config, client = self._client(client_id)
         if client_secret is not None:
             v.string("client_secret", client_secret, min_len=1, max_len=64)
-        if client.secret is not None and (client_secret is None or client_secret != client.secret):
-            raise UnauthorizedError("Unable to authenticate the client.")
+        try:
+            client.check_client_secret(client_secret)
+        except NotAuthorizedError:
+            # RevokeToken answers a client that fails to authenticate with Unauthorized.
+            raise UnauthorizedError("Unable to authenticate the client.") from None
         if not client.settings.enable_token_revocation:
             raise UnsupportedOperationError("Token revocation is not enabled for this client.")
         if token.count(".") == 2:
