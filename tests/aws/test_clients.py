@@ -260,3 +260,17 @@ def test_list_user_pool_clients_paginator_walks_every_page(aws: Aws) -> None:
 def test_list_user_pool_clients_of_an_unknown_pool_is_resource_not_found(idp: Any) -> None:
     with aws_error(idp.exceptions.ResourceNotFoundException):
         idp.list_user_pool_clients(UserPoolId=MISSING_POOL)
+
+
+def test_update_user_pool_client_resets_a_validity_in_the_unit_given(aws: Aws) -> None:
+    client_id = aws.new_client("tuned", AccessTokenValidity=2)
+    client = aws.idp.update_user_pool_client(
+        UserPoolId=aws.pool_id,
+        ClientId=client_id,
+        ClientName="tuned",
+        TokenValidityUnits={"AccessToken": "hours", "RefreshToken": "hours"},
+    )["UserPoolClient"]
+    assert client["AccessTokenValidity"] == 1
+    assert client["TokenValidityUnits"]["AccessToken"] == "hours"
+    assert client["RefreshTokenValidity"] == 30 * 24
+    assert client["TokenValidityUnits"]["RefreshToken"] == "hours"

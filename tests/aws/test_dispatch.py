@@ -14,6 +14,7 @@ from cogkit import Cognito
 from cogkit.aws import Dispatcher, WireResponse, implemented
 from cogkit.aws import _dispatch as dispatch_module
 from cogkit.aws._dispatch import operation
+from cogkit.errors import StoreConflictError
 from cogkit.testing import make_cognito
 from tests.aws.helpers import service_model
 
@@ -329,6 +330,22 @@ def test_an_unexpected_failure_is_an_internal_error_without_details(
     code, message = error(response)
     assert code == "InternalErrorException"
     assert "fire" not in message and "Traceback" not in message
+
+
+def test_a_cogkit_failure_that_is_not_cognitos_is_an_internal_error(
+    dispatcher: Dispatcher, monkeypatch: pytest.MonkeyPatch, caplog: pytest.LogCaptureFixture
+) -> None:
+    def conflicted(call: Any) -> None:
+        raise StoreConflictError("user ann is being changed by too many writers at once")
+
+    monkeypatch.setitem(dispatch_module.HANDLERS, ("cognito-idp", "ListUserPools"), conflicted)
+    with caplog.at_level(logging.CRITICAL, logger="cogkit.aws"):
+        response = call(dispatcher, IDP + "ListUserPools", {"MaxResults": 5})
+    assert response.status == 500
+    assert error(response) == (
+        "InternalErrorException",
+        "cogkit could not complete the request.",
+    )
 
 
 def test_the_region_given_reaches_the_service(monkeypatch: pytest.MonkeyPatch) -> None:

@@ -122,6 +122,18 @@ def test_mock_aws_refuses_an_account_that_contradicts_the_service() -> None:
         mock_aws(service=make_cognito(), account_id="111122223333")
 
 
+def test_mock_aws_refuses_a_region_that_contradicts_the_service() -> None:
+    with pytest.raises(ConfigurationError):
+        mock_aws(service=make_cognito(), region="eu-west-1")
+
+
+def test_mock_aws_with_a_service_assumes_its_region() -> None:
+    svc = make_cognito(region="ap-southeast-2")
+    with mock_aws(service=svc) as mock:
+        assert mock.service() is svc
+        assert new_pool("ap-southeast-2").startswith("ap-southeast-2_")
+
+
 # -- on test classes -------------------------------------------------------------------
 
 
@@ -165,6 +177,32 @@ class TestPytestClassWithSetupMethod:
 
     def test_each_test_gets_fresh_state(self) -> None:
         assert pool_count() == 1
+
+
+@mock_aws
+class TestSetupMethodWithoutArgument:
+    """pytest also calls a setup_method that takes no argument; the wrapper keeps that."""
+
+    def setup_method(self) -> None:
+        self.pool_id = new_pool()
+
+    def teardown_method(self, method: Any) -> None:
+        self.torn_down = method.__name__
+
+    def test_pool_from_setup_method_is_visible(self) -> None:
+        assert idp().describe_user_pool(UserPoolId=self.pool_id)["UserPool"]["Name"] == "app"
+
+
+def test_a_failing_set_up_stops_its_mock() -> None:
+    class Failing:
+        def setUp(self) -> None:
+            raise RuntimeError("set-up failed")
+
+    decorated = mock_aws(Failing)
+    send = requests.Session.send
+    with pytest.raises(RuntimeError):
+        decorated().setUp()
+    assert requests.Session.send is send
 
 
 # -- state -----------------------------------------------------------------------------
@@ -447,6 +485,11 @@ def test_http_libraries_are_restored_when_the_mock_ends() -> None:
 def test_other_urls_pass_through_requests_under_the_mock() -> None:
     with mock_aws(), pytest.raises(requests.ConnectionError):
         requests.get(f"{UNROUTABLE}/.well-known/jwks.json", timeout=0.5)
+
+
+def test_other_urls_pass_through_urllib_under_the_mock() -> None:
+    with mock_aws(), pytest.raises(urllib.error.URLError):
+        urllib.request.urlopen(f"{UNROUTABLE}/.well-known/jwks.json", timeout=0.5)
 
 
 def test_botocore_unsigned_is_not_needed_by_the_mock() -> None:

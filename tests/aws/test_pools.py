@@ -312,3 +312,79 @@ def test_pools_made_natively_and_through_boto3_are_one_set(
     else:
         wire = create(idp, PoolName="wire")
         assert svc.user_pool(wire["Id"]).name == "wire"
+
+
+def test_create_user_pool_keeps_the_verification_messages(idp: Any) -> None:
+    pool = create(
+        idp,
+        VerificationMessageTemplate={"EmailSubject": "Welcome", "SmsMessage": "Code {####}"},
+        EmailVerificationMessage="Your code: {####}",
+    )
+    template = pool["VerificationMessageTemplate"]
+    assert template["EmailSubject"] == "Welcome"
+    assert template["SmsMessage"] == "Code {####}"
+    assert template["EmailMessage"] == "Your code: {####}"
+    assert pool["EmailVerificationMessage"] == "Your code: {####}"
+    assert template["DefaultEmailOption"] == "CONFIRM_WITH_CODE"
+
+
+def test_create_user_pool_keeps_the_invitation_and_admin_only_setting(idp: Any) -> None:
+    pool = create(
+        idp,
+        AdminCreateUserConfig={
+            "AllowAdminCreateUserOnly": True,
+            "InviteMessageTemplate": {"EmailSubject": "Join us"},
+        },
+    )
+    config = pool["AdminCreateUserConfig"]
+    assert config["AllowAdminCreateUserOnly"] is True
+    assert config["InviteMessageTemplate"]["EmailSubject"] == "Join us"
+
+
+def test_create_user_pool_keeps_the_account_recovery_setting(idp: Any) -> None:
+    mechanisms = [
+        {"Priority": 1, "Name": "verified_email"},
+        {"Priority": 2, "Name": "verified_phone_number"},
+    ]
+    pool = create(idp, AccountRecoverySetting={"RecoveryMechanisms": mechanisms})
+    assert pool["AccountRecoverySetting"] == {"RecoveryMechanisms": mechanisms}
+
+
+def test_create_user_pool_keeps_attributes_verified_before_update(idp: Any) -> None:
+    pool = create(
+        idp,
+        AutoVerifiedAttributes=["email"],
+        UserAttributeUpdateSettings={"AttributesRequireVerificationBeforeUpdate": ["email"]},
+    )
+    assert pool["UserAttributeUpdateSettings"] == {
+        "AttributesRequireVerificationBeforeUpdate": ["email"]
+    }
+
+
+def test_create_user_pool_refuses_a_schema_constraint_that_is_not_a_number(idp: Any) -> None:
+    with aws_error(idp.exceptions.InvalidParameterException):
+        create(
+            idp,
+            Schema=[
+                {
+                    "Name": "code",
+                    "AttributeDataType": "String",
+                    "StringAttributeConstraints": {"MinLength": "three"},
+                }
+            ],
+        )
+
+
+def test_create_user_pool_refuses_an_invitation_without_the_password(idp: Any) -> None:
+    with aws_error(idp.exceptions.InvalidParameterException) as info:
+        create(idp, AdminCreateUserConfig={"InviteMessageTemplate": {"SMSMessage": "Hello!"}})
+    message = info.value.response["Error"]["Message"]
+    assert " at 'adminCreateUserConfig.inviteMessageTemplate.sMSMessage' " in message
+
+
+def test_update_user_pool_resets_the_mfa_configuration_when_not_given(aws: Aws) -> None:
+    aws.idp.update_user_pool(UserPoolId=aws.pool_id, DeletionProtection="ACTIVE")
+    aws.idp.update_user_pool(UserPoolId=aws.pool_id, PoolName="app")
+    pool = aws.idp.describe_user_pool(UserPoolId=aws.pool_id)["UserPool"]
+    assert pool["DeletionProtection"] == "INACTIVE"
+    assert pool["MfaConfiguration"] == "OFF"
