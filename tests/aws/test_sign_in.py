@@ -245,6 +245,67 @@ def test_initiate_auth_with_a_secret_client_accepts_the_secret_hash(aws: Aws) ->
     assert "AccessToken" in answer["AuthenticationResult"]
 
 
+def secret_client(aws: Aws) -> tuple[str, str]:
+    client_id = aws.new_client("secret", GenerateSecret=True)
+    secret: str = aws.idp.describe_user_pool_client(UserPoolId=aws.pool_id, ClientId=client_id)[
+        "UserPoolClient"
+    ]["ClientSecret"]
+    return client_id, secret
+
+
+def secret_refresh_token(aws: Aws, client_id: str, secret: str) -> str:
+    aws.confirmed()
+    token: str = aws.idp.initiate_auth(
+        ClientId=client_id,
+        AuthFlow="USER_PASSWORD_AUTH",
+        AuthParameters={
+            "USERNAME": "ann",
+            "PASSWORD": PASSWORD,
+            "SECRET_HASH": secret_hash(secret, "ann", client_id),
+        },
+    )["AuthenticationResult"]["RefreshToken"]
+    return token
+
+
+def test_initiate_auth_refresh_with_a_secret_client_takes_the_secret_hash(aws: Aws) -> None:
+    client_id, secret = secret_client(aws)
+    token = secret_refresh_token(aws, client_id, secret)
+    answer = aws.idp.initiate_auth(
+        ClientId=client_id,
+        AuthFlow="REFRESH_TOKEN_AUTH",
+        AuthParameters={
+            "REFRESH_TOKEN": token,
+            "SECRET_HASH": secret_hash(secret, "ann", client_id),
+        },
+    )
+    assert "AccessToken" in answer["AuthenticationResult"]
+
+
+def test_initiate_auth_refresh_with_a_wrong_secret_hash_is_not_authorized(aws: Aws) -> None:
+    client_id, secret = secret_client(aws)
+    token = secret_refresh_token(aws, client_id, secret)
+    with aws_error(
+        aws.idp.exceptions.NotAuthorizedException,
+        f"SecretHash does not match for the client: {client_id}",
+    ):
+        aws.idp.initiate_auth(
+            ClientId=client_id,
+            AuthFlow="REFRESH_TOKEN_AUTH",
+            AuthParameters={"REFRESH_TOKEN": token, "SECRET_HASH": "d3Jvbmc="},
+        )
+
+
+def test_initiate_auth_refresh_from_another_client_is_not_authorized(aws: Aws) -> None:
+    token = aws.session()["RefreshToken"]
+    other = aws.new_client("other")
+    with aws_error(aws.idp.exceptions.NotAuthorizedException, "Invalid Refresh Token"):
+        aws.idp.initiate_auth(
+            ClientId=other,
+            AuthFlow="REFRESH_TOKEN_AUTH",
+            AuthParameters={"REFRESH_TOKEN": token},
+        )
+
+
 def test_initiate_auth_of_an_invited_user_is_a_new_password_challenge(aws: Aws) -> None:
     aws.invited("bob", TEMPORARY)
     answer = password_auth(aws, "bob", TEMPORARY)
