@@ -67,22 +67,29 @@ def test_an_unknown_service_prefix_is_unknown_operation(dispatcher: Dispatcher) 
     assert error(call(dispatcher, "AmazonS3.ListBuckets", {}))[0] == "UnknownOperationException"
 
 
+def lacking(service: str) -> str:
+    """An operation of the model cogkit does not implement (yet)."""
+    done = set(implemented(service))
+    return next(n for n in sorted(service_model(service).operation_names) if n not in done)
+
+
 def test_a_model_operation_cogkit_lacks_names_itself(dispatcher: Dispatcher) -> None:
-    response = call(dispatcher, IDP + "CreateGroup", {"UserPoolId": "x_y", "GroupName": "g"})
+    name = lacking("cognito-idp")
+    response = call(dispatcher, IDP + name, {})
     assert response.status == 400
     assert error(response) == (
         "UnsupportedOperationException",
-        "cogkit does not implement the cognito-idp operation CreateGroup yet.",
+        f"cogkit does not implement the cognito-idp operation {name} yet.",
     )
 
 
 def test_an_identity_pool_operation_cogkit_lacks_names_its_service(
     dispatcher: Dispatcher,
 ) -> None:
-    response = call(dispatcher, IDENTITY + "GetId", {"IdentityPoolId": "us-east-1:x"})
-    assert error(response) == (
+    name = lacking("cognito-identity")
+    assert error(call(dispatcher, IDENTITY + name, {})) == (
         "UnsupportedOperationException",
-        "cogkit does not implement the cognito-identity operation GetId yet.",
+        f"cogkit does not implement the cognito-identity operation {name} yet.",
     )
 
 

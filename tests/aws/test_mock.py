@@ -22,7 +22,7 @@ import moto
 import pytest
 import requests
 from botocore.config import Config
-from botocore.exceptions import EndpointConnectionError
+from botocore.exceptions import ClientError, EndpointConnectionError
 from botocore.stub import Stubber
 
 from cogkit import Cognito
@@ -203,6 +203,29 @@ def test_a_failing_set_up_stops_its_mock() -> None:
     with pytest.raises(RuntimeError):
         decorated().setUp()
     assert requests.Session.send is send
+
+
+# Operations cogkit is not meant to implement soon (log delivery, identity-pool tags).
+def test_identity_pool_calls_are_answered_by_cogkit_too() -> None:
+    arn = "arn:aws:cognito-identity:us-east-1:123456789012:identitypool/us-east-1:x"
+    with mock_aws():
+        identity = boto3.client("cognito-identity", region_name="us-east-1")
+        with pytest.raises(ClientError) as info:
+            identity.list_tags_for_resource(ResourceArn=arn)
+    assert info.value.response["Error"] == {
+        "Code": "UnsupportedOperationException",
+        "Message": "cogkit does not implement the cognito-identity operation "
+        "ListTagsForResource yet.",
+    }
+
+
+def test_an_operation_cogkit_lacks_is_refused_by_name_through_boto3() -> None:
+    with mock_aws():
+        client = idp()
+        pool_id = client.create_user_pool(PoolName="app")["UserPool"]["Id"]
+        with pytest.raises(client.exceptions.UnsupportedOperationException) as info:
+            client.get_log_delivery_configuration(UserPoolId=pool_id)
+    assert "GetLogDeliveryConfiguration" in info.value.response["Error"]["Message"]
 
 
 # -- state -----------------------------------------------------------------------------
