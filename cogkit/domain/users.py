@@ -106,11 +106,14 @@ def claims_for(config: UserPoolConfig, record: UserRecord) -> set[str]:
 
 
 def sign_in_form(config: UserPoolConfig, attribute: str, value: str) -> str:
-    """The compared form of an alias value: emails ignore case, phones never fold."""
+    """The compared form of a sign-in name held in an attribute.
+
+    Cognito: with ``CaseSensitive=false`` email and ``preferred_username`` lookups ignore
+    case, like usernames; with the API default (case-sensitive) they do not.  Phone numbers
+    have no case.
+    """
     if attribute == "phone_number":
         return value
-    if attribute == "email":
-        return value.casefold()
     return fold(config, value)
 
 

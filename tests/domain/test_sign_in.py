@@ -13,6 +13,7 @@ from cogkit.errors import (
     NotAuthorizedError,
     PasswordResetRequiredError,
     UnsupportedOperationError,
+    UsernameExistsError,
     UserNotConfirmedError,
     UserNotFoundError,
 )
@@ -362,3 +363,50 @@ def test_the_hash_is_left_alone_when_the_profile_is_current(kit: Kit) -> None:
     after = kit.svc.store.get_user(kit.pool.id, "ann")
     assert before is not None and after is not None
     assert after.password_hash == before.password_hash and after.version == before.version
+
+
+# -- case of email sign-in names -----------------------------------------------------------
+
+
+def _email_pool(svc: Cognito, **config: Any) -> tuple[Any, str]:
+    pool = svc.create_user_pool("p", username_attributes=["email"], **config)
+    return pool, pool.create_client("web", explicit_auth_flows=list(PASSWORD_FLOWS)).id
+
+
+def test_email_usernames_keep_their_case_in_case_sensitive_pools(svc: Cognito) -> None:
+    pool, client_id = _email_pool(svc)
+    first = pool.auth.sign_up(client_id, "Ann@Example.com", PASSWORD).user_sub
+    second = pool.auth.sign_up(client_id, "ann@example.com", PASSWORD).user_sub
+    assert first != second
+    pool.admin_confirm_sign_up("Ann@Example.com")
+    with raises(UserNotFoundError):
+        pool.auth.initiate(
+            client_id, "USER_PASSWORD_AUTH", USERNAME="ANN@EXAMPLE.COM", PASSWORD=PASSWORD
+        )
+
+
+def test_email_usernames_ignore_case_in_case_insensitive_pools(svc: Cognito) -> None:
+    pool, client_id = _email_pool(svc, case_sensitive=False)
+    pool.auth.sign_up(client_id, "Ann@Example.com", PASSWORD)
+    with raises(UsernameExistsError, "An account with the given email already exists."):
+        pool.auth.sign_up(client_id, "ann@example.com", PASSWORD)
+    pool.admin_confirm_sign_up("ANN@example.COM")
+    result = pool.auth.initiate(
+        client_id, "USER_PASSWORD_AUTH", USERNAME="ann@EXAMPLE.com", PASSWORD=PASSWORD
+    )
+    assert result.tokens is not None
+
+
+def test_email_aliases_follow_the_pools_case_rule(svc: Cognito) -> None:
+    sensitive = svc.create_user_pool("s", alias_attributes=["email"])
+    insensitive = svc.create_user_pool("i", alias_attributes=["email"], case_sensitive=False)
+    for pool in (sensitive, insensitive):
+        pool.admin_create_user(
+            "ann",
+            attributes={"email": "Ann@Example.com", "email_verified": "true"},
+            temporary_password="Temp-pass-123",
+        )
+    assert insensitive.admin_get_user("ann@example.com").username == "ann"
+    with raises(UserNotFoundError):
+        sensitive.admin_get_user("ann@example.com")
+    assert sensitive.admin_get_user("Ann@Example.com").username == "ann"
