@@ -222,9 +222,11 @@ def check_attributes(
         reason = attribute.check(value)
         if reason is not None:
             raise _schema_error(name, reason)
-        if name == "email" and value and not is_email(value):
+        # An empty value is no address either: it would receive codes and, in pools where
+        # email or phone is the username, leave the user without a sign-in name.
+        if name == "email" and not is_email(value):
             raise InvalidParameterError("Invalid email address format.", field=name)
-        if name == "phone_number" and value and not is_phone(value):
+        if name == "phone_number" and not is_phone(value):
             raise InvalidParameterError("Invalid phone number format.", field=name)
         out[name] = normalise_value(attribute, value)
     return out

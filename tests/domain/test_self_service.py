@@ -379,3 +379,18 @@ def test_delete_user_removes_the_user_and_frees_the_name(kit: Kit) -> None:
         )
     kit.sign_up()
     assert kit.pool.admin_get_user("ann").status is UserStatus.UNCONFIRMED
+
+
+@pytest.mark.parametrize(
+    ("attribute", "message"),
+    [("email", "Invalid email address format."), ("phone_number", "Invalid phone number format.")],
+)
+def test_an_empty_email_or_phone_is_not_an_address(kit: Kit, attribute: str, message: str) -> None:
+    tokens = kit.session()
+    outbox = len(kit.svc.outbox)
+    with raises(InvalidParameterError, message, field=attribute):
+        kit.auth.update_user_attributes(tokens.access_token, {attribute: ""})
+    with raises(InvalidParameterError, message, field=attribute):
+        kit.pool.admin_update_user_attributes("ann", {attribute: ""})
+    assert kit.pool.admin_get_user("ann")["email"] == "ann@example.com"
+    assert len(kit.svc.outbox) == outbox
