@@ -624,3 +624,33 @@ def test_issuer_base_url_overrides_the_aws_issuer() -> None:
 
     pool = make_cognito(issuer_base_url="http://localhost:9229/").create_user_pool("app")
     assert pool.issuer == f"http://localhost:9229/{pool.id}"
+
+
+def test_none_means_the_default_for_any_configuration_field(svc: Cognito) -> None:
+    config = svc.create_user_pool("p", mfa_configuration=None, password_policy=None).config
+    assert config.mfa_configuration is MfaConfiguration.OFF
+    assert config.password_policy == PasswordPolicy()
+
+
+def test_changes_made_through_another_service_on_the_store_are_seen(svc: Cognito) -> None:
+    from cogkit.testing import make_cognito
+
+    pool = svc.create_user_pool("app")
+    client = pool.create_client("web")
+    assert pool.config.mfa_configuration is MfaConfiguration.OFF
+    twin = make_cognito(store=svc.store).user_pool(pool.id)
+    twin.update(mfa_configuration="OPTIONAL")
+    twin.update_client(client.id, explicit_auth_flows=["ALLOW_USER_PASSWORD_AUTH"])
+    assert pool.config.mfa_configuration is MfaConfiguration.OPTIONAL
+    assert pool.client(client.id).explicit_auth_flows == twin.client(client.id).explicit_auth_flows
+
+
+def test_open_sqlite_url_gives_a_persistent_service(tmp_path: Any) -> None:
+    pytest.importorskip("sqlalchemy", reason="SQLite stores need the sql extra")
+    from cogkit import PasswordProfile
+
+    url = f"sqlite:///{tmp_path / 'auth.db'}"
+    with Cognito.open(url, password_profile=PasswordProfile.CHEAP) as svc:
+        pool_id = svc.create_user_pool("app").id
+    with Cognito.open(url, password_profile=PasswordProfile.CHEAP) as again:
+        assert again.user_pool(pool_id).name == "app"

@@ -630,3 +630,12 @@ def test_resend_without_auto_verification_is_refused(svc: Cognito) -> None:
 def test_sign_up_result_reprs_carry_no_code(kit: Kit) -> None:
     result = kit.sign_up()
     assert kit.code() not in repr(result)
+
+
+def test_datetime_attributes_take_iso_dates_or_epoch_seconds(svc: Cognito) -> None:
+    pool = svc.create_user_pool("p", schema=[{"name": "joined", "data_type": "DateTime"}])
+    client = pool.create_client("web", write_attributes=["custom:joined"])
+    pool.auth.sign_up(client.id, "ann", PASSWORD, {"custom:joined": "1700000000"})
+    pool.auth.sign_up(client.id, "bob", PASSWORD, {"custom:joined": "2024-02-29"})
+    assert pool.admin_get_user("ann")["custom:joined"] == "1700000000"
+    assert pool.admin_get_user("bob")["custom:joined"] == "2024-02-29"
