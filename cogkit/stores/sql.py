@@ -43,9 +43,11 @@ open; an older one is upgraded only when asked (``upgrade=True`` or
 
 from __future__ import annotations
 
+import contextlib
 import functools
 import itertools
 import json
+import operator
 from collections import defaultdict
 from collections.abc import Callable, Collection, Iterable, Iterator, Mapping, Sequence
 from typing import Any, Concatenate, Final, ParamSpec, TypeVar
@@ -104,8 +106,6 @@ _TRANSIENT_RETRIES: Final = 5
 #: How many times a write that hit a unique key is retried when, by the time the store
 #: looks, nobody holds that key any more (its holder was deleted in between).
 _CLASH_RETRIES: Final = 5
-#: Bound parameters per ``IN (...)`` list.
-_CHUNK: Final = 500
 
 _P = ParamSpec("_P")
 _R = TypeVar("_R")
@@ -293,13 +293,345 @@ def _row(record: Any) -> dict[str, Any]:
     return attrs.asdict(record, recurse=False)
 
 
-def _load(make: Callable[..., _T], row: sa.Row[Any]) -> _T:
-    """The record a row holds (columns are in the record's field order)."""
-    return make(*row)
+def _dumps(value: Any) -> str:
+    # Compact; json.dumps writes floats in their shortest exact form, so they round-trip.
+    return json.dumps(value, separators=(",", ":"), ensure_ascii=False, allow_nan=False)
 
 
-def _bind(name: str) -> sa.BindParameter[Any]:
-    return sa.bindparam(name)
+@functools.lru_cache(maxsize=256)
+def _loads_shared(text: str) -> Any:
+    """Parsed pool and client settings, shared while their text is unchanged: they are read
+    on every call and large.  Records are immutable, so sharing them is safe."""
+    return json.loads(text)
+
+
+# -- statements ------------------------------------------------------------------------------
+
+
+@attrs.frozen
+class _Spec:
+    """A statement, and (when its rows are records) the record type and the table whose
+    columns the rows hold, in order."""
+
+    statement: Any
+    record: Callable[..., Any] | None = None
+    table: sa.Table | None = None
+
+
+#: JSON columns read on almost every call, parsed once per distinct text.
+_SHARED_JSON: Final = frozenset({("cogkit_pools", "config"), ("cogkit_clients", "config")})
+
+
+def _p(name: str, column: sa.Column[Any]) -> sa.BindParameter[Any]:
+    """A named parameter typed like ``column``."""
+    return sa.bindparam(name, type_=column.type)
+
+
+def _columns(table: sa.Table) -> list[Any]:
+    """The table's columns for a SELECT; shared JSON is read as text (see ``_Statement``)."""
+    return [sa.cast(c, sa.Text) if (table.name, c.name) in _SHARED_JSON else c for c in table.c]
+
+
+def _where_key(table: sa.Table, *names: str, prefix: str = "") -> list[Any]:
+    return [table.c[name] == _p(prefix + name, table.c[name]) for name in names]
+
+
+def _limit() -> sa.BindParameter[Any]:
+    return sa.bindparam("limit", type_=sa.Integer)
+
+
+class _Statement:
+    """A Core statement compiled once for the store's dialect, run on a DBAPI cursor.
+
+    SQLAlchemy's ``Connection`` and ``Result`` layers cost several times what a SQLite
+    lookup itself does, so the store builds and compiles its statements with Core, takes
+    connections from SQLAlchemy's pool and runs the compiled SQL on their DBAPI cursors.
+    The conversions its columns need are few and done here: JSON parameters are
+    serialised; in rows, JSON text is parsed and SQLite's 0/1 become booleans.
+    """
+
+    __slots__ = (
+        "_bools",
+        "_defaults",
+        "_get",
+        "_json_positions",
+        "_jsons",
+        "_make",
+        "_names",
+        "_positional",
+        "sql",
+    )
+
+    def __init__(self, spec: _Spec, dialect: sa.Dialect) -> None:
+        compiled = spec.statement.compile(dialect=dialect)
+        self.sql: str = compiled.string
+        binds = compiled.binds
+        self._positional = bool(compiled.positional)
+        names = tuple(compiled.positiontup or ()) if self._positional else tuple(binds)
+        self._names = names
+        # Literal values inside the statement (``attempts + 1``) are parameters too.
+        self._defaults = {name: b.value for name, b in binds.items() if b.value is not None}
+        self._json_positions = tuple(
+            i for i, name in enumerate(names) if isinstance(binds[name].type, sa.JSON)
+        )
+        getter = operator.itemgetter(*names) if names else None
+        self._get: Callable[[Mapping[str, Any]], tuple[Any, ...]] = (
+            (lambda _values: ())
+            if getter is None
+            else (lambda values: (getter(values),))
+            if len(names) == 1
+            else getter
+        )
+        self._make = spec.record
+        self._jsons: tuple[tuple[int, bool], ...] = ()
+        self._bools: tuple[int, ...] = ()
+        if spec.table is not None:
+            table = spec.table
+            self._jsons = tuple(
+                (i, (table.name, c.name) in _SHARED_JSON)
+                for i, c in enumerate(table.c)
+                if isinstance(c.type, sa.JSON)
+            )
+            if dialect.name == "sqlite":
+                self._bools = tuple(
+                    i for i, c in enumerate(table.c) if isinstance(c.type, sa.Boolean)
+                )
+
+    def bind(self, values: Mapping[str, Any]) -> Any:
+        """``values`` as the driver takes them (a tuple for ``?``, else a mapping)."""
+        if self._defaults:
+            values = {**self._defaults, **values}
+        row = self._get(values)
+        if self._json_positions:
+            row = tuple(
+                _dumps(v) if i in self._json_positions and v is not None else v
+                for i, v in enumerate(row)
+            )
+        return row if self._positional else dict(zip(self._names, row, strict=True))
+
+    def record(self, row: Sequence[Any]) -> Any:
+        """The record a row holds."""
+        values = list(row)
+        for index, shared in self._jsons:
+            value = values[index]
+            if isinstance(value, str):
+                values[index] = _loads_shared(value) if shared else json.loads(value)
+        for index in self._bools:
+            if values[index] is not None:
+                values[index] = bool(values[index])
+        assert self._make is not None
+        return self._make(*values)
+
+
+def _upsert(dialect: str, table: sa.Table, keys: Sequence[str]) -> Any:
+    insert = sa_postgresql.insert if dialect == "postgresql" else sa_sqlite.insert
+    statement = insert(table)
+    return statement.on_conflict_do_update(
+        index_elements=list(keys),
+        set_={c.name: statement.excluded[c.name] for c in table.c if c.name not in keys},
+    )
+
+
+def _update(table: sa.Table, keys: Sequence[str]) -> Any:
+    """``UPDATE table SET <every other column> WHERE <keys> AND version = :k_version``."""
+    return (
+        table.update()
+        .where(
+            *_where_key(table, *keys, prefix="k_"),
+            table.c.version == _p("k_version", table.c.version),
+        )
+        .values({c.name: _p(c.name, c) for c in table.c if c.name not in keys})
+    )
+
+
+def _get(table: sa.Table, record: Callable[..., Any], *keys: str) -> _Spec:
+    return _Spec(sa.select(*_columns(table)).where(*_where_key(table, *keys)), record, table)
+
+
+def _page(
+    table: sa.Table,
+    record: Callable[..., Any],
+    scope: Sequence[str],
+    order: Sequence[str],
+    after: bool,
+) -> _Spec:
+    """Records of ``scope`` in ``order``, the next ``:limit`` of them after ``:after_*``."""
+    query = sa.select(*_columns(table)).where(*_where_key(table, *scope))
+    if after:
+        ordered = [table.c[name] for name in order]
+        marks = [_p(f"after_{name}", table.c[name]) for name in order]
+        if len(order) == 1:
+            query = query.where(ordered[0] > marks[0])
+        else:
+            query = query.where(sa.tuple_(*ordered) > sa.tuple_(*marks))
+    query = query.order_by(*(table.c[name] for name in order)).limit(_limit())
+    return _Spec(query, record, table)
+
+
+def _user_join(table: sa.Table) -> Any:
+    return table.join(
+        users, (table.c.pool_id == users.c.pool_id) & (table.c.username == users.c.username)
+    )
+
+
+# Builders: ``build(dialect, *arguments) -> _Spec``.  SQLStore compiles each (with its
+# arguments) once, on first use.
+
+
+def _q_meta_version(_dialect: str) -> _Spec:
+    return _Spec(sa.select(meta_table.c.value).where(meta_table.c.name == "schema_version"))
+
+
+def _q_insert(_dialect: str, table_name: str) -> _Spec:
+    return _Spec(metadata.tables[table_name].insert())
+
+
+def _q_upsert(dialect: str, table_name: str, *keys: str) -> _Spec:
+    return _Spec(_upsert(dialect, metadata.tables[table_name], keys))
+
+
+def _q_update(_dialect: str, table_name: str, *keys: str) -> _Spec:
+    return _Spec(_update(metadata.tables[table_name], keys))
+
+
+def _q_delete(_dialect: str, table_name: str, *keys: str) -> _Spec:
+    table = metadata.tables[table_name]
+    return _Spec(table.delete().where(*_where_key(table, *keys)))
+
+
+def _q_get(_dialect: str, record: type[Any], *keys: str) -> _Spec:
+    return _get(RECORD_TABLES[record], record, *keys)
+
+
+def _q_page(
+    _dialect: str,
+    record: type[Any],
+    scope: tuple[str, ...],
+    order: tuple[str, ...],
+    after: bool,
+) -> _Spec:
+    return _page(RECORD_TABLES[record], record, scope, order, after)
+
+
+def _q_find_user(_dialect: str) -> _Spec:
+    c = claims_table
+    query = sa.select(users).select_from(_user_join(c)).where(*_where_key(c, "pool_id", "claim"))
+    return _Spec(query, UserRecord, users)
+
+
+def _q_user_keys(_dialect: str, table_name: str, *columns: str) -> _Spec:
+    """The claims or search keys of one user."""
+    table = metadata.tables[table_name]
+    return _Spec(
+        sa.select(*(table.c[name] for name in columns)).where(
+            *_where_key(table, "pool_id", "username")
+        )
+    )
+
+
+def _q_span_keys(_dialect: str, table_name: str, *columns: str) -> _Spec:
+    """The claims or search keys of the users from ``:first`` to ``:last``."""
+    table = metadata.tables[table_name]
+    return _Spec(
+        sa.select(table.c.username, *(table.c[name] for name in columns)).where(
+            table.c.pool_id == _p("pool_id", table.c.pool_id),
+            # (Not BETWEEN: PostgreSQL's grammar refuses the COLLATE the psycopg dialect
+            # adds to parameters there.)
+            table.c.username >= _p("first", table.c.username),
+            table.c.username <= _p("last", table.c.username),
+        )
+    )
+
+
+def _q_claim_holder(_dialect: str) -> _Spec:
+    c = claims_table
+    return _Spec(sa.select(c.c.username).where(*_where_key(c, "pool_id", "claim")))
+
+
+def _q_count_users(_dialect: str) -> _Spec:
+    query = sa.select(sa.func.count()).select_from(users).where(*_where_key(users, "pool_id"))
+    return _Spec(query)
+
+
+def _q_search(_dialect: str, prefix: bool, lower: str | None, upper: bool) -> _Spec:
+    """``list_users`` with a filter: ``lower`` is ``"value"`` (``value >= :value``),
+    ``"resume"`` (after ``(:after_value, :after_username)``), ``"equal_resume"`` or
+    ``None``; ``upper`` adds ``value < :end``."""
+    s = search_table
+    conditions = _where_key(s, "pool_id", "attribute")
+    value = _p("value", s.c.value)
+    if not prefix:
+        conditions.append(s.c.value == value)
+        if lower == "resume":
+            conditions.append(s.c.username > _p("after_username", s.c.username))
+    else:
+        if lower == "resume":
+            marks = (_p("after_value", s.c.value), _p("after_username", s.c.username))
+            conditions.append(sa.tuple_(s.c.value, s.c.username) > sa.tuple_(*marks))
+        elif lower == "value":
+            conditions.append(s.c.value >= value)
+        if upper:
+            conditions.append(s.c.value < _p("end", s.c.value))
+    query = (
+        sa.select(users)
+        .select_from(_user_join(s))
+        .where(*conditions)
+        .order_by(s.c.value, s.c.username)
+        .limit(_limit())
+    )
+    return _Spec(query, UserRecord, users)
+
+
+def _q_code_attempt(_dialect: str) -> _Spec:
+    query = (
+        codes.update()
+        .where(*_where_key(codes, "pool_id", "username", "purpose", "digest"))
+        .values(attempts=codes.c.attempts + 1)
+        .returning(codes.c.attempts)
+    )
+    return _Spec(query)
+
+
+def _q_take_session(_dialect: str) -> _Spec:
+    query = sessions.delete().where(*_where_key(sessions, "digest")).returning(*sessions.c)
+    return _Spec(query, SessionRecord, sessions)
+
+
+def _q_revoke(_dialect: str, *keys: str) -> _Spec:
+    t = refresh_tokens
+    query = (
+        t.update()
+        .where(*_where_key(t, *keys), t.c.revoked_at.is_(None))
+        .values(revoked_at=_p("at", t.c.revoked_at))
+    )
+    return _Spec(query)
+
+
+def _q_keys(_dialect: str) -> _Spec:
+    k = signing_keys
+    query = sa.select(k).where(*_where_key(k, "pool_id")).order_by(k.c.created_at, k.c.kid)
+    return _Spec(query, SigningKeyRecord, k)
+
+
+#: Tables holding rows of a pool besides the pool's own, children first.
+_POOL_TABLES: Final = (
+    "cogkit_user_search",
+    "cogkit_user_claims",
+    "cogkit_codes",
+    "cogkit_sessions",
+    "cogkit_refresh_tokens",
+    "cogkit_signing_keys",
+    "cogkit_users",
+    "cogkit_clients",
+)
+#: Tables holding rows of a user besides the user's own.
+_USER_TABLES: Final = (
+    "cogkit_user_search",
+    "cogkit_user_claims",
+    "cogkit_codes",
+    "cogkit_sessions",
+    "cogkit_refresh_tokens",
+)
 
 
 # -- opening ---------------------------------------------------------------------------------
@@ -362,9 +694,9 @@ def _first_line(error: BaseException) -> str:
     return text.splitlines()[0] if text else ""
 
 
-def _describe(error: sa_exc.SQLAlchemyError) -> str:
+def _describe(error: BaseException) -> str:
     """What went wrong, without statement parameters (they hold hashes and digests)."""
-    orig = getattr(error, "orig", None)
+    orig = getattr(error, "orig", None) if isinstance(error, sa_exc.SQLAlchemyError) else error
     if isinstance(orig, BaseException):
         return f"{type(orig).__name__}: {_first_line(orig)}"
     return type(error).__name__
@@ -381,13 +713,13 @@ def _translated(
             raise ConfigurationError(f"{self!r} is closed")
         try:
             return method(self, *args, **kwargs)
-        except sa_exc.IntegrityError as exc:
+        except (sa_exc.IntegrityError, self._dbapi.IntegrityError) as exc:
             # Clashes the method could name were translated inside it; what is left is a
             # row that refers to something gone (a pool deleted meanwhile).
             raise StoreConflictError(
                 f"{method.__name__}: the database refused the write ({_describe(exc)})"
             ) from exc
-        except sa_exc.SQLAlchemyError as exc:
+        except (sa_exc.SQLAlchemyError, self._dbapi.Error) as exc:
             raise InternalError(f"{method.__name__} failed: {_describe(exc)}") from exc
 
     return boundary
@@ -417,9 +749,31 @@ def _claim_order(claims: Iterable[str]) -> list[str]:
     return sorted(claims, key=lambda claim: (not claim.startswith("username:"), claim))
 
 
-def _chunks(items: Sequence[_T], size: int = _CHUNK) -> Iterator[Sequence[_T]]:
-    for start in range(0, len(items), size):
-        yield items[start : start + size]
+class _Transaction:
+    """The cursor of one transaction, running compiled statements."""
+
+    __slots__ = ("_cursor", "_store")
+
+    def __init__(self, store: SQLStore, cursor: Any) -> None:
+        self._store, self._cursor = store, cursor
+
+    def run(self, build: Callable[..., _Spec], values: Mapping[str, Any], *args: Any) -> int:
+        """Executes the statement; the number of rows it changed."""
+        statement = self._store._statement(build, *args)
+        self._cursor.execute(statement.sql, statement.bind(values))
+        return int(self._cursor.rowcount)
+
+    def many(
+        self, build: Callable[..., _Spec], rows: Sequence[Mapping[str, Any]], *args: Any
+    ) -> None:
+        if rows:
+            statement = self._store._statement(build, *args)
+            self._cursor.executemany(statement.sql, [statement.bind(row) for row in rows])
+
+    def rows(self, build: Callable[..., _Spec], values: Mapping[str, Any], *args: Any) -> list[Any]:
+        statement = self._store._statement(build, *args)
+        self._cursor.execute(statement.sql, statement.bind(values))
+        return list(self._cursor.fetchall())
 
 
 class SQLStore:
@@ -463,10 +817,7 @@ class SQLStore:
             "hide_parameters": True,
             "pool_size": pool_size,
             "max_overflow": max_overflow,
-            # Compact JSON; json.dumps keeps floats exact (shortest repr round-trips).
-            "json_serializer": functools.partial(
-                json.dumps, separators=(",", ":"), ensure_ascii=False, allow_nan=False
-            ),
+            "json_serializer": _dumps,
         }
         if self.dialect == "postgresql":
             engine_options["pool_pre_ping"] = pool_pre_ping
@@ -476,23 +827,11 @@ class SQLStore:
             raise ConfigurationError(
                 'PostgreSQL stores need psycopg 3: pip install "cogkit[sql]"'
             ) from exc
-        if self.dialect == "sqlite":
-            _configure_sqlite(engine, busy_timeout=float(busy_timeout), synchronous=synchronous)
+        _configure_connections(engine, busy_timeout=float(busy_timeout), synchronous=synchronous)
         self._engine = engine
-        self._writer = engine.execution_options(cogkit_mode="write")
-        if self.dialect == "postgresql":
-            self._reader = engine.execution_options(
-                cogkit_mode="read", isolation_level="AUTOCOMMIT"
-            )
-            self._snapshot = engine.execution_options(
-                cogkit_mode="snapshot", isolation_level="REPEATABLE READ"
-            )
-            self._insert: Callable[[sa.Table], Any] = sa_postgresql.insert
-        else:
-            self._reader = engine.execution_options(cogkit_mode="read")
-            self._snapshot = engine.execution_options(cogkit_mode="snapshot")
-            self._insert = sa_sqlite.insert
-        self._build_statements()
+        self._dbapi: Any = engine.dialect.dbapi
+        self._begin = "BEGIN IMMEDIATE" if self.dialect == "sqlite" else "BEGIN"
+        self._statements: dict[tuple[Any, ...], _Statement] = {}
         try:
             self.found_schema_version = self._prepare(upgrade=upgrade, create=create)
         except sa_exc.SQLAlchemyError as exc:
@@ -515,37 +854,86 @@ class SQLStore:
         self._closed = True
         self._engine.dispose()
 
-    # -- transactions ----------------------------------------------------------------------
+    # -- running statements ----------------------------------------------------------------
 
-    def _write(self, work: Callable[[Connection], _T]) -> _T:
-        """Runs ``work`` in one write transaction; PostgreSQL deadlocks and serialization
-        failures roll back and run it again."""
+    def _statement(self, build: Callable[..., _Spec], *args: Any) -> _Statement:
+        key = (build, *args)
+        found = self._statements.get(key)
+        if found is None:
+            found = _Statement(build(self.dialect, *args), self._engine.dialect)
+            self._statements[key] = found
+        return found
+
+    @contextlib.contextmanager
+    def _cursor(self) -> Iterator[Any]:
+        """A cursor on a pooled connection (driver-level autocommit: see ``_configure``)."""
+        connection = self._engine.pool.connect()
+        try:
+            cursor = connection.cursor()
+            try:
+                yield cursor
+            finally:
+                cursor.close()
+        except self._dbapi.Error as exc:
+            if self._engine.dialect.is_disconnect(exc, connection.dbapi_connection, None):
+                connection.invalidate(exc)
+            raise
+        finally:
+            connection.close()
+
+    def _rows(
+        self, build: Callable[..., _Spec], values: Mapping[str, Any], *args: Any
+    ) -> list[Any]:
+        statement = self._statement(build, *args)
+        with self._cursor() as cursor:
+            cursor.execute(statement.sql, statement.bind(values))
+            return list(cursor.fetchall())
+
+    def _records(
+        self, build: Callable[..., _Spec], values: Mapping[str, Any], *args: Any
+    ) -> list[Any]:
+        statement = self._statement(build, *args)
+        with self._cursor() as cursor:
+            cursor.execute(statement.sql, statement.bind(values))
+            return [statement.record(row) for row in cursor.fetchall()]
+
+    def _record(self, build: Callable[..., _Spec], values: Mapping[str, Any], *args: Any) -> Any:
+        found = self._records(build, values, *args)
+        return found[0] if found else None
+
+    def _transact(self, work: Callable[[_Transaction], _T]) -> _T:
+        """Runs ``work`` in one transaction (``BEGIN IMMEDIATE`` on SQLite: the write lock
+        is taken, or waited for, up front).  PostgreSQL deadlocks and serialization
+        failures roll it back and run it again."""
         for attempt in itertools.count():
             try:
-                with self._writer.begin() as conn:
-                    return work(conn)
-            except sa_exc.DBAPIError as exc:
-                if attempt >= _TRANSIENT_RETRIES or not self._transient(exc):
+                with self._cursor() as cursor:
+                    cursor.execute(self._begin)
+                    try:
+                        result = work(_Transaction(self, cursor))
+                        cursor.execute("COMMIT")
+                    except BaseException:
+                        with contextlib.suppress(self._dbapi.Error):
+                            cursor.execute("ROLLBACK")
+                        raise
+                    return result
+            except self._dbapi.Error as exc:
+                # 40001 serialization_failure, 40P01 deadlock_detected.
+                transient = getattr(exc, "sqlstate", None) in ("40001", "40P01")
+                if attempt >= _TRANSIENT_RETRIES or not transient:
                     raise
         raise AssertionError("unreachable")  # pragma: no cover
 
-    def _transient(self, error: sa_exc.DBAPIError) -> bool:
-        # 40001 serialization_failure, 40P01 deadlock_detected.
-        return getattr(error.orig, "sqlstate", None) in ("40001", "40P01")
-
-    def _one(self, statement: sa.Executable, params: Mapping[str, Any]) -> sa.Row[Any] | None:
-        with self._reader.connect() as conn:
-            return conn.execute(statement, params).first()
-
-    def _all(self, statement: sa.Executable, params: Mapping[str, Any]) -> list[sa.Row[Any]]:
-        with self._reader.connect() as conn:
-            return list(conn.execute(statement, params))
+    def _run(self, build: Callable[..., _Spec], values: Mapping[str, Any], *args: Any) -> int:
+        """One statement in its own transaction; the rows it changed."""
+        return self._transact(lambda tx: tx.run(build, values, *args))
 
     # -- schema ----------------------------------------------------------------------------
 
     def _prepare(self, *, upgrade: bool, create: bool) -> int:
         """Creates or checks (and on request upgrades) the schema; the version found."""
-        with self._writer.begin() as conn:
+        writer = self._engine.execution_options(cogkit_write=True)
+        with writer.begin() as conn:
             if self.dialect == "postgresql":
                 conn.execute(sa.text("SELECT pg_advisory_xact_lock(:key)"), {"key": _SCHEMA_LOCK})
             inspector = sa.inspect(conn)
@@ -601,127 +989,56 @@ class SQLStore:
     @_translated
     def schema_version(self) -> int:
         """The schema version recorded in the database."""
-        row = self._one(
-            sa.select(meta_table.c.value).where(meta_table.c.name == "schema_version"), {}
-        )
-        return int(row[0]) if row is not None else -1
-
-    # -- prepared statements ---------------------------------------------------------------
-
-    def _build_statements(self) -> None:
-        u, c, s = users, claims_table, search_table
-        by_user = (u.c.pool_id == _bind("pool_id"), u.c.username == _bind("username"))
-        self._get_user = sa.select(u).where(*by_user)
-        self._find_user = (
-            sa.select(u)
-            .select_from(c.join(u, (c.c.pool_id == u.c.pool_id) & (c.c.username == u.c.username)))
-            .where(c.c.pool_id == _bind("pool_id"), c.c.claim == _bind("claim"))
-        )
-        values = {col.name: _bind(col.name) for col in u.c if not col.primary_key}
-        self._update_user = (
-            u.update()
-            .where(
-                u.c.pool_id == _bind("k_pool_id"),
-                u.c.username == _bind("k_username"),
-                u.c.version == _bind("k_version"),
-            )
-            .values(values)
-        )
-        self._user_claims = sa.select(c.c.claim).where(
-            c.c.pool_id == _bind("pool_id"), c.c.username == _bind("username")
-        )
-        self._user_search = sa.select(s.c.attribute, s.c.value).where(
-            s.c.pool_id == _bind("pool_id"), s.c.username == _bind("username")
-        )
-        self._drop_search = s.delete().where(
-            s.c.pool_id == _bind("k_pool_id"),
-            s.c.username == _bind("k_username"),
-            s.c.attribute == _bind("k_attribute"),
-            s.c.value == _bind("k_value"),
-        )
-        self._get_pool = sa.select(pools).where(pools.c.id == _bind("id"))
-        self._get_client = sa.select(clients).where(clients.c.id == _bind("id"))
-        self._get_refresh = sa.select(refresh_tokens).where(
-            refresh_tokens.c.digest == _bind("digest")
-        )
-        self._get_code = sa.select(codes).where(
-            codes.c.pool_id == _bind("pool_id"),
-            codes.c.username == _bind("username"),
-            codes.c.purpose == _bind("purpose"),
-        )
-        self._upsert_code = self._upsert(codes, ["pool_id", "username", "purpose"])
-        self._upsert_session = self._upsert(sessions, ["digest"])
-        self._upsert_key = self._upsert(signing_keys, ["pool_id", "kid"])
-
-    def _upsert(self, table: sa.Table, keys: list[str]) -> Any:
-        statement = self._insert(table)
-        return statement.on_conflict_do_update(
-            index_elements=keys,
-            set_={c.name: statement.excluded[c.name] for c in table.c if c.name not in keys},
-        )
+        rows = self._rows(_q_meta_version, {})
+        return int(rows[0][0]) if rows else -1
 
     # -- pools -----------------------------------------------------------------------------
 
     @_translated
     def create_pool(self, pool: PoolRecord) -> None:
         try:
-            self._write(lambda conn: conn.execute(pools.insert(), _row(pool)))
-        except sa_exc.IntegrityError as exc:
+            self._run(_q_insert, _row(pool), "cogkit_pools")
+        except self._dbapi.IntegrityError as exc:
             raise StoreConflictError(f"pool {pool.id} exists", key=f"pool:{pool.id}") from exc
 
     @_translated
     def get_pool(self, pool_id: str) -> PoolRecord | None:
-        row = self._one(self._get_pool, {"id": pool_id})
-        return None if row is None else _load(PoolRecord, row)
+        found: PoolRecord | None = self._record(_q_get, {"id": pool_id}, PoolRecord, "id")
+        return found
 
     @_translated
     def update_pool(self, pool: PoolRecord, *, expected_version: int) -> PoolRecord:
         stored = attrs.evolve(pool, version=expected_version + 1)
-        statement = (
-            pools.update()
-            .where(pools.c.id == pool.id, pools.c.version == expected_version)
-            .values(_row(stored))
-        )
-        if self._write(lambda conn: conn.execute(statement).rowcount) != 1:
+        values = {**_row(stored), "k_id": pool.id, "k_version": expected_version}
+        if self._run(_q_update, values, "cogkit_pools", "id") != 1:
             raise StoreConflictError(f"pool {pool.id} changed or vanished")
         return stored
 
     @_translated
     def delete_pool(self, pool_id: str) -> bool:
-        def work(conn: Connection) -> bool:
+        def work(tx: _Transaction) -> bool:
             # Children first (the foreign keys cascade too; this keeps the order explicit).
-            for table in (
-                search_table,
-                claims_table,
-                codes,
-                sessions,
-                refresh_tokens,
-                signing_keys,
-                users,
-                clients,
-            ):
-                conn.execute(table.delete().where(table.c.pool_id == pool_id))
-            return bool(conn.execute(pools.delete().where(pools.c.id == pool_id)).rowcount)
+            for table in _POOL_TABLES:
+                tx.run(_q_delete, {"pool_id": pool_id}, table, "pool_id")
+            return tx.run(_q_delete, {"id": pool_id}, "cogkit_pools", "id") == 1
 
-        return self._write(work)
+        return self._transact(work)
 
     @_translated
     def list_pools(self, *, after: str | None, limit: int) -> Sequence[PoolRecord]:
         if limit <= 0:
             return []
-        query = sa.select(pools).order_by(pools.c.id).limit(limit)
-        if after is not None:
-            query = query.where(pools.c.id > after)
-        return [_load(PoolRecord, row) for row in self._all(query, {})]
+        values = {"after_id": after, "limit": limit}
+        return self._records(_q_page, values, PoolRecord, (), ("id",), after is not None)
 
     # -- clients ---------------------------------------------------------------------------
 
     @_translated
     def create_client(self, client: ClientRecord) -> None:
         try:
-            self._write(lambda conn: conn.execute(clients.insert(), _row(client)))
-        except sa_exc.IntegrityError as exc:
-            if self._one(self._get_client, {"id": client.id}) is not None:
+            self._run(_q_insert, _row(client), "cogkit_clients")
+        except self._dbapi.IntegrityError as exc:
+            if self.get_client(client.id) is not None:
                 raise StoreConflictError(
                     f"client {client.id} exists", key=f"client:{client.id}"
                 ) from exc
@@ -729,25 +1046,20 @@ class SQLStore:
 
     @_translated
     def get_client(self, client_id: str) -> ClientRecord | None:
-        row = self._one(self._get_client, {"id": client_id})
-        return None if row is None else _load(ClientRecord, row)
+        found: ClientRecord | None = self._record(_q_get, {"id": client_id}, ClientRecord, "id")
+        return found
 
     @_translated
     def update_client(self, client: ClientRecord, *, expected_version: int) -> ClientRecord:
         stored = attrs.evolve(client, version=expected_version + 1)
-        statement = (
-            clients.update()
-            .where(clients.c.id == client.id, clients.c.version == expected_version)
-            .values(_row(stored))
-        )
-        if self._write(lambda conn: conn.execute(statement).rowcount) != 1:
+        values = {**_row(stored), "k_id": client.id, "k_version": expected_version}
+        if self._run(_q_update, values, "cogkit_clients", "id") != 1:
             raise StoreConflictError(f"client {client.id} changed or vanished")
         return stored
 
     @_translated
     def delete_client(self, client_id: str) -> bool:
-        statement = clients.delete().where(clients.c.id == client_id)
-        return bool(self._write(lambda conn: conn.execute(statement).rowcount))
+        return self._run(_q_delete, {"id": client_id}, "cogkit_clients", "id") == 1
 
     @_translated
     def list_clients(
@@ -755,15 +1067,10 @@ class SQLStore:
     ) -> Sequence[ClientRecord]:
         if limit <= 0:
             return []
-        query = (
-            sa.select(clients)
-            .where(clients.c.pool_id == pool_id)
-            .order_by(clients.c.id)
-            .limit(limit)
+        values = {"pool_id": pool_id, "after_id": after, "limit": limit}
+        return self._records(
+            _q_page, values, ClientRecord, ("pool_id",), ("id",), after is not None
         )
-        if after is not None:
-            query = query.where(clients.c.id > after)
-        return [_load(ClientRecord, row) for row in self._all(query, {})]
 
     # -- users -----------------------------------------------------------------------------
 
@@ -775,34 +1082,12 @@ class SQLStore:
 
     @staticmethod
     def _search_rows(
-        pool_id: str, username: str, search: Mapping[str, str]
+        pool_id: str, username: str, search: Iterable[tuple[str, str]]
     ) -> list[dict[str, str]]:
         return [
             {"pool_id": pool_id, "attribute": a, "value": v, "username": username}
-            for a, v in sorted(search.items())
+            for a, v in sorted(search)
         ]
-
-    def _insert_users(self, entries: Sequence[UserEntry]) -> None:
-        user_rows = [_row(e.user) for e in entries]
-        claim_rows = [
-            row
-            for e in entries
-            for row in self._claim_rows(e.user.pool_id, e.user.username, e.claims)
-        ]
-        search_rows = [
-            row
-            for e in entries
-            for row in self._search_rows(e.user.pool_id, e.user.username, e.search)
-        ]
-
-        def work(conn: Connection) -> None:
-            conn.execute(users.insert(), user_rows)
-            if claim_rows:
-                conn.execute(claims_table.insert(), claim_rows)
-            if search_rows:
-                conn.execute(search_table.insert(), search_rows)
-
-        self._write(work)
 
     def _clash(self, entries: Sequence[tuple[str, str, Collection[str]]], *, new: bool) -> None:
         """After a unique violation: raise the conflict naming the key that is taken.
@@ -811,41 +1096,26 @@ class SQLStore:
         ``new`` says the users were being created (so a stored username is a clash too).
         Returns quietly when nothing is taken any more (the holder went away meanwhile).
         """
-        by_pool: dict[str, list[tuple[str, Collection[str]]]] = defaultdict(list)
-        for pool_id, username, claims in entries:
-            by_pool[pool_id].append((username, claims))
-        with self._reader.connect() as conn:
-            for pool_id, members in by_pool.items():
-                if conn.execute(self._get_pool, {"id": pool_id}).first() is None:
+        pools_seen: set[str] = set()
+        for pool_id, username, _claims in entries:
+            if pool_id not in pools_seen:
+                if self.get_pool(pool_id) is None:
                     raise StoreConflictError(f"pool {pool_id} vanished")
-                if new:
-                    names = [username for username, _ in members]
-                    taken: set[str] = set()
-                    for chunk in _chunks(names):
-                        taken.update(
-                            conn.execute(
-                                sa.select(users.c.username).where(
-                                    users.c.pool_id == pool_id, users.c.username.in_(chunk)
-                                )
-                            ).scalars()
-                        )
-                    for username in names:
-                        if username in taken:
-                            raise StoreConflictError("username taken", key=f"username:{username}")
-                wanted = sorted({claim for _, claims in members for claim in claims})
-                holders: dict[str, str] = {}
-                for chunk in _chunks(wanted):
-                    rows = conn.execute(
-                        sa.select(claims_table.c.claim, claims_table.c.username).where(
-                            claims_table.c.pool_id == pool_id, claims_table.c.claim.in_(chunk)
-                        )
+                pools_seen.add(pool_id)
+            if new and self._rows(
+                _q_user_keys, {"pool_id": pool_id, "username": username}, "cogkit_users", "username"
+            ):
+                raise StoreConflictError("username taken", key=f"username:{username}")
+        statement = self._statement(_q_claim_holder)
+        with self._cursor() as cursor:
+            for pool_id, username, claims in entries:
+                for claim in _claim_order(claims):
+                    cursor.execute(
+                        statement.sql, statement.bind({"pool_id": pool_id, "claim": claim})
                     )
-                    holders.update((claim, holder) for claim, holder in rows)
-                for username, claims in members:
-                    for claim in _claim_order(claims):
-                        holder = holders.get(claim)
-                        if holder is not None and holder != username:
-                            raise StoreConflictError("unique key already claimed", key=claim)
+                    row = cursor.fetchone()
+                    if row is not None and row[0] != username:
+                        raise StoreConflictError("unique key already claimed", key=claim)
 
     @staticmethod
     def _check_batch(entries: Sequence[UserEntry]) -> None:
@@ -873,11 +1143,28 @@ class SQLStore:
         if not entries:
             return
         self._check_batch(entries)
+        user_rows = [_row(e.user) for e in entries]
+        claim_rows = [
+            row
+            for e in entries
+            for row in self._claim_rows(e.user.pool_id, e.user.username, e.claims)
+        ]
+        search_rows = [
+            row
+            for e in entries
+            for row in self._search_rows(e.user.pool_id, e.user.username, e.search.items())
+        ]
+
+        def work(tx: _Transaction) -> None:
+            tx.many(_q_insert, user_rows, "cogkit_users")
+            tx.many(_q_insert, claim_rows, "cogkit_user_claims")
+            tx.many(_q_insert, search_rows, "cogkit_user_search")
+
         for _attempt in range(_CLASH_RETRIES):
             try:
-                self._insert_users(entries)
+                self._transact(work)
                 return
-            except sa_exc.IntegrityError:
+            except self._dbapi.IntegrityError:
                 self._clash(
                     [(e.user.pool_id, e.user.username, e.claims) for e in entries], new=True
                 )
@@ -885,52 +1172,42 @@ class SQLStore:
 
     @_translated
     def get_user(self, pool_id: str, username: str) -> UserRecord | None:
-        row = self._one(self._get_user, {"pool_id": pool_id, "username": username})
-        return None if row is None else _load(UserRecord, row)
+        values = {"pool_id": pool_id, "username": username}
+        found: UserRecord | None = self._record(_q_get, values, UserRecord, "pool_id", "username")
+        return found
 
     @_translated
     def find_user(self, pool_id: str, claim: str) -> UserRecord | None:
-        row = self._one(self._find_user, {"pool_id": pool_id, "claim": claim})
-        return None if row is None else _load(UserRecord, row)
+        found: UserRecord | None = self._record(_q_find_user, {"pool_id": pool_id, "claim": claim})
+        return found
 
+    @staticmethod
     def _replace_claims(
-        self, conn: Connection, pool_id: str, username: str, claims: Collection[str]
+        tx: _Transaction, pool_id: str, username: str, claims: Collection[str]
     ) -> None:
-        held = set(
-            conn.execute(self._user_claims, {"pool_id": pool_id, "username": username}).scalars()
-        )
+        who = {"pool_id": pool_id, "username": username}
+        held = {row[0] for row in tx.rows(_q_user_keys, who, "cogkit_user_claims", "claim")}
         wanted = set(claims)
-        gone = sorted(held - wanted)
-        if gone:
-            conn.execute(
-                claims_table.delete().where(
-                    claims_table.c.pool_id == pool_id,
-                    claims_table.c.username == username,
-                    claims_table.c.claim.in_(gone),
-                )
-            )
-        added = wanted - held
-        if added:
-            conn.execute(claims_table.insert(), self._claim_rows(pool_id, username, added))
+        gone = [{**who, "claim": claim} for claim in sorted(held - wanted)]
+        tx.many(_q_delete, gone, "cogkit_user_claims", "pool_id", "username", "claim")
+        tx.many(
+            _q_insert, SQLStore._claim_rows(pool_id, username, wanted - held), "cogkit_user_claims"
+        )
 
+    @staticmethod
     def _replace_search(
-        self, conn: Connection, pool_id: str, username: str, search: Mapping[str, str]
+        tx: _Transaction, pool_id: str, username: str, search: Mapping[str, str]
     ) -> None:
-        rows = conn.execute(self._user_search, {"pool_id": pool_id, "username": username})
-        held = {(attribute, value) for attribute, value in rows}
+        who = {"pool_id": pool_id, "username": username}
+        rows = tx.rows(_q_user_keys, who, "cogkit_user_search", "attribute", "value")
+        held = {(row[0], row[1]) for row in rows}
         wanted = set(search.items())
-        gone = sorted(held - wanted)
-        if gone:
-            conn.execute(
-                self._drop_search,
-                [
-                    {"k_pool_id": pool_id, "k_username": username, "k_attribute": a, "k_value": v}
-                    for a, v in gone
-                ],
-            )
-        added = dict(wanted - held)
-        if added:
-            conn.execute(search_table.insert(), self._search_rows(pool_id, username, added))
+        gone = [{**who, "attribute": a, "value": v} for a, v in sorted(held - wanted)]
+        keys = ("pool_id", "username", "attribute", "value")
+        tx.many(_q_delete, gone, "cogkit_user_search", *keys)
+        tx.many(
+            _q_insert, SQLStore._search_rows(pool_id, username, wanted - held), "cogkit_user_search"
+        )
 
     @_translated
     def update_user(
@@ -942,46 +1219,47 @@ class SQLStore:
         search: Mapping[str, str] | None = None,
     ) -> UserRecord:
         stored = attrs.evolve(user, version=expected_version + 1)
-        params = {k: v for k, v in _row(stored).items() if k not in ("pool_id", "username")}
-        params.update(k_pool_id=user.pool_id, k_username=user.username, k_version=expected_version)
+        values = {
+            **_row(stored),
+            "k_pool_id": user.pool_id,
+            "k_username": user.username,
+            "k_version": expected_version,
+        }
 
-        def work(conn: Connection) -> None:
-            if conn.execute(self._update_user, params).rowcount != 1:
+        def work(tx: _Transaction) -> None:
+            if tx.run(_q_update, values, "cogkit_users", "pool_id", "username") != 1:
                 raise _Stale
-            # The UPDATE holds the user's row lock until commit: nobody else changes this
-            # user's claims or search keys in between.
+            # The UPDATE holds the user's row lock (SQLite: the write lock) until commit:
+            # nobody else changes this user's claims or search keys in between.
             if claims is not None:
-                self._replace_claims(conn, user.pool_id, user.username, claims)
+                self._replace_claims(tx, user.pool_id, user.username, claims)
             if search is not None:
-                self._replace_search(conn, user.pool_id, user.username, search)
+                self._replace_search(tx, user.pool_id, user.username, search)
 
         for _attempt in range(_CLASH_RETRIES):
             try:
-                self._write(work)
+                self._transact(work)
                 return stored
             except _Stale:
                 raise StoreConflictError(f"user {user.username!r} changed or vanished") from None
-            except sa_exc.IntegrityError:
+            except self._dbapi.IntegrityError:
                 self._clash([(user.pool_id, user.username, claims or ())], new=False)
         raise StoreConflictError(f"the unique keys of user {user.username!r} kept changing")
 
     @_translated
     def delete_user(self, pool_id: str, username: str) -> bool:
-        def work(conn: Connection) -> bool:
-            for table in (search_table, claims_table, codes, sessions, refresh_tokens):
-                conn.execute(
-                    table.delete().where(table.c.pool_id == pool_id, table.c.username == username)
-                )
-            deleted = conn.execute(
-                users.delete().where(users.c.pool_id == pool_id, users.c.username == username)
-            ).rowcount
-            if not deleted:
+        who = {"pool_id": pool_id, "username": username}
+
+        def work(tx: _Transaction) -> bool:
+            if tx.run(_q_delete, who, "cogkit_users", "pool_id", "username") != 1:
                 # Nothing was there: leave the user's leftovers (codes, ...) as they were.
                 raise _Stale
+            for table in _USER_TABLES:
+                tx.run(_q_delete, who, table, "pool_id", "username")
             return True
 
         try:
-            return self._write(work)
+            return self._transact(work)
         except _Stale:
             return False
 
@@ -998,49 +1276,30 @@ class SQLStore:
     ) -> Sequence[UserRecord]:
         if limit <= 0:
             return []
-        u, s = users, search_table
         if attribute is None:
-            query = sa.select(u).where(u.c.pool_id == pool_id)
-            if after is not None:
-                query = query.where(u.c.username > after[1])
-            query = query.order_by(u.c.username).limit(limit)
-            return [_load(UserRecord, row) for row in self._all(query, {})]
-        conditions: list[sa.ColumnElement[bool]] = [
-            s.c.pool_id == pool_id,
-            s.c.attribute == attribute,
-        ]
+            values = {"pool_id": pool_id, "after_username": after and after[1], "limit": limit}
+            return self._records(
+                _q_page, values, UserRecord, ("pool_id",), ("username",), after is not None
+            )
+        values = {"pool_id": pool_id, "attribute": attribute, "value": value, "limit": limit}
         # ``after`` before the first possible match means "from the start", as in
         # MemoryStore; past it, the page starts right after ``after``.
         resume = after is not None and after >= (value, "")
+        if after is not None and resume:
+            if not prefix and after[0] != value:
+                return []
+            values.update(after_value=after[0], after_username=after[1])
         if not prefix:
-            conditions.append(s.c.value == value)
-            if after is not None and resume:
-                if after[0] != value:
-                    return []
-                conditions.append(s.c.username > after[1])
-        else:
-            if after is not None and resume:
-                conditions.append(sa.tuple_(s.c.value, s.c.username) > sa.tuple_(*after))
-            elif value:
-                conditions.append(s.c.value >= value)
-            end = _prefix_end(value)
-            if end is not None:
-                conditions.append(s.c.value < end)
-        query = (
-            sa.select(u)
-            .select_from(s.join(u, (s.c.pool_id == u.c.pool_id) & (s.c.username == u.c.username)))
-            .where(*conditions)
-            .order_by(s.c.value, s.c.username)
-            .limit(limit)
-        )
-        return [_load(UserRecord, row) for row in self._all(query, {})]
+            return self._records(_q_search, values, False, "resume" if resume else None, False)
+        end = _prefix_end(value)
+        values["end"] = end
+        lower = "resume" if resume else ("value" if value else None)
+        return self._records(_q_search, values, True, lower, end is not None)
 
     @_translated
     def count_users(self, pool_id: str) -> int:
-        row = self._one(
-            sa.select(sa.func.count()).select_from(users).where(users.c.pool_id == pool_id), {}
-        )
-        return int(row[0]) if row is not None else 0
+        rows = self._rows(_q_count_users, {"pool_id": pool_id})
+        return int(rows[0][0]) if rows else 0
 
     @_translated
     def list_user_entries(
@@ -1048,32 +1307,35 @@ class SQLStore:
     ) -> Sequence[UserEntry]:
         if limit <= 0:
             return []
-        u, c, s = users, claims_table, search_table
-        query = sa.select(u).where(u.c.pool_id == pool_id).order_by(u.c.username).limit(limit)
-        if after is not None:
-            query = query.where(u.c.username > after)
-        # One snapshot for the three reads, so every user comes with the keys it had.
-        with self._snapshot.connect() as conn:
-            records = [_load(UserRecord, row) for row in conn.execute(query)]
-            if not records:
-                return []
-            # (Not BETWEEN: PostgreSQL's grammar refuses COLLATE inside it, and the
-            # psycopg dialect casts parameters with the column's collation.)
-            span = (records[0].username, records[-1].username)
-            held: dict[str, set[str]] = defaultdict(set)
-            for username, claim in conn.execute(
-                sa.select(c.c.username, c.c.claim).where(
-                    c.c.pool_id == pool_id, c.c.username >= span[0], c.c.username <= span[1]
-                )
-            ):
-                held[username].add(claim)
-            keys: dict[str, dict[str, str]] = defaultdict(dict)
-            for username, attribute, value in conn.execute(
-                sa.select(s.c.username, s.c.attribute, s.c.value).where(
-                    s.c.pool_id == pool_id, s.c.username >= span[0], s.c.username <= span[1]
-                )
-            ):
-                keys[username][attribute] = value
+        page = self._statement(_q_page, UserRecord, ("pool_id",), ("username",), after is not None)
+        claim_keys = self._statement(_q_span_keys, "cogkit_user_claims", "claim")
+        search_keys = self._statement(_q_span_keys, "cogkit_user_search", "attribute", "value")
+        # One transaction for the three reads, so every user comes with the keys it had.
+        with self._cursor() as cursor:
+            cursor.execute("BEGIN")
+            if self.dialect == "postgresql":
+                cursor.execute("SET TRANSACTION ISOLATION LEVEL REPEATABLE READ")
+            try:
+                values = {"pool_id": pool_id, "after_username": after, "limit": limit}
+                cursor.execute(page.sql, page.bind(values))
+                records: list[UserRecord] = [page.record(row) for row in cursor.fetchall()]
+                if not records:
+                    return []
+                span = {
+                    "pool_id": pool_id,
+                    "first": records[0].username,
+                    "last": records[-1].username,
+                }
+                held: dict[str, set[str]] = defaultdict(set)
+                cursor.execute(claim_keys.sql, claim_keys.bind(span))
+                for username, claim in cursor.fetchall():
+                    held[username].add(claim)
+                keys: dict[str, dict[str, str]] = defaultdict(dict)
+                cursor.execute(search_keys.sql, search_keys.bind(span))
+                for username, attribute, value in cursor.fetchall():
+                    keys[username][attribute] = value
+            finally:
+                cursor.execute("ROLLBACK")
         return [
             UserEntry(r, claims=held.get(r.username, ()), search=keys.get(r.username, {}))
             for r in records
@@ -1083,46 +1345,33 @@ class SQLStore:
 
     @_translated
     def put_code(self, code: CodeRecord) -> None:
-        self._write(lambda conn: conn.execute(self._upsert_code, _row(code)))
+        self._run(_q_upsert, _row(code), "cogkit_codes", "pool_id", "username", "purpose")
 
     @_translated
     def get_code(self, pool_id: str, username: str, purpose: str) -> CodeRecord | None:
-        row = self._one(
-            self._get_code, {"pool_id": pool_id, "username": username, "purpose": purpose}
+        values = {"pool_id": pool_id, "username": username, "purpose": purpose}
+        found: CodeRecord | None = self._record(
+            _q_get, values, CodeRecord, "pool_id", "username", "purpose"
         )
-        return None if row is None else _load(CodeRecord, row)
-
-    @staticmethod
-    def _that_code(pool_id: str, username: str, purpose: str, digest: str) -> tuple[Any, ...]:
-        return (
-            codes.c.pool_id == pool_id,
-            codes.c.username == username,
-            codes.c.purpose == purpose,
-            codes.c.digest == digest,
-        )
+        return found
 
     @_translated
     def add_code_attempt(self, pool_id: str, username: str, purpose: str, digest: str) -> int:
-        statement = (
-            codes.update()
-            .where(*self._that_code(pool_id, username, purpose, digest))
-            .values(attempts=codes.c.attempts + 1)
-            .returning(codes.c.attempts)
-        )
-        count = self._write(lambda conn: conn.execute(statement).scalar())
-        return int(count) if count is not None else 0
+        values = {"pool_id": pool_id, "username": username, "purpose": purpose, "digest": digest}
+        rows = self._transact(lambda tx: tx.rows(_q_code_attempt, values))
+        return int(rows[0][0]) if rows else 0
 
     @_translated
     def take_code(self, pool_id: str, username: str, purpose: str, digest: str) -> bool:
-        statement = codes.delete().where(*self._that_code(pool_id, username, purpose, digest))
-        return self._write(lambda conn: conn.execute(statement).rowcount) == 1
+        values = {"pool_id": pool_id, "username": username, "purpose": purpose, "digest": digest}
+        keys = ("pool_id", "username", "purpose", "digest")
+        return self._run(_q_delete, values, "cogkit_codes", *keys) == 1
 
     @_translated
     def delete_codes(self, pool_id: str, username: str, purpose: str | None = None) -> int:
-        statement = codes.delete().where(codes.c.pool_id == pool_id, codes.c.username == username)
-        if purpose is not None:
-            statement = statement.where(codes.c.purpose == purpose)
-        return int(self._write(lambda conn: conn.execute(statement).rowcount))
+        values = {"pool_id": pool_id, "username": username, "purpose": purpose}
+        keys = ("pool_id", "username") if purpose is None else ("pool_id", "username", "purpose")
+        return self._run(_q_delete, values, "cogkit_codes", *keys)
 
     @_translated
     def list_codes(
@@ -1130,32 +1379,33 @@ class SQLStore:
     ) -> Sequence[CodeRecord]:
         if limit <= 0:
             return []
-        query = (
-            sa.select(codes)
-            .where(codes.c.pool_id == pool_id)
-            .order_by(codes.c.username, codes.c.purpose)
-            .limit(limit)
-        )
-        if after is not None:
-            query = query.where(sa.tuple_(codes.c.username, codes.c.purpose) > sa.tuple_(*after))
-        return [_load(CodeRecord, row) for row in self._all(query, {})]
+        values = {
+            "pool_id": pool_id,
+            "after_username": after and after[0],
+            "after_purpose": after and after[1],
+            "limit": limit,
+        }
+        order = ("username", "purpose")
+        return self._records(_q_page, values, CodeRecord, ("pool_id",), order, after is not None)
 
     # -- sessions --------------------------------------------------------------------------
 
     @_translated
     def put_session(self, session: SessionRecord) -> None:
-        self._write(lambda conn: conn.execute(self._upsert_session, _row(session)))
+        self._run(_q_upsert, _row(session), "cogkit_sessions", "digest")
 
     @_translated
     def get_session(self, digest: str) -> SessionRecord | None:
-        row = self._one(sa.select(sessions).where(sessions.c.digest == digest), {})
-        return None if row is None else _load(SessionRecord, row)
+        found: SessionRecord | None = self._record(
+            _q_get, {"digest": digest}, SessionRecord, "digest"
+        )
+        return found
 
     @_translated
     def take_session(self, digest: str) -> SessionRecord | None:
-        statement = sessions.delete().where(sessions.c.digest == digest).returning(*sessions.c)
-        row = self._write(lambda conn: conn.execute(statement).first())
-        return None if row is None else _load(SessionRecord, row)
+        statement = self._statement(_q_take_session)
+        rows = self._transact(lambda tx: tx.rows(_q_take_session, {"digest": digest}))
+        return statement.record(rows[0]) if rows else None
 
     @_translated
     def list_sessions(
@@ -1163,24 +1413,19 @@ class SQLStore:
     ) -> Sequence[SessionRecord]:
         if limit <= 0:
             return []
-        query = (
-            sa.select(sessions)
-            .where(sessions.c.pool_id == pool_id)
-            .order_by(sessions.c.digest)
-            .limit(limit)
+        values = {"pool_id": pool_id, "after_digest": after, "limit": limit}
+        return self._records(
+            _q_page, values, SessionRecord, ("pool_id",), ("digest",), after is not None
         )
-        if after is not None:
-            query = query.where(sessions.c.digest > after)
-        return [_load(SessionRecord, row) for row in self._all(query, {})]
 
     # -- refresh tokens --------------------------------------------------------------------
 
     @_translated
     def put_refresh_token(self, token: RefreshTokenRecord) -> None:
         try:
-            self._write(lambda conn: conn.execute(refresh_tokens.insert(), _row(token)))
-        except sa_exc.IntegrityError as exc:
-            if self._one(self._get_pool, {"id": token.pool_id}) is None:
+            self._run(_q_insert, _row(token), "cogkit_refresh_tokens")
+        except self._dbapi.IntegrityError as exc:
+            if self.get_pool(token.pool_id) is None:
                 raise StoreConflictError(f"pool {token.pool_id} vanished") from exc
             raise StoreConflictError(
                 "refresh token exists", key=f"refresh:{token.origin_jti}"
@@ -1188,37 +1433,26 @@ class SQLStore:
 
     @_translated
     def get_refresh_token(self, digest: str) -> RefreshTokenRecord | None:
-        row = self._one(self._get_refresh, {"digest": digest})
-        return None if row is None else _load(RefreshTokenRecord, row)
+        found: RefreshTokenRecord | None = self._record(
+            _q_get, {"digest": digest}, RefreshTokenRecord, "digest"
+        )
+        return found
 
     @_translated
     def find_refresh_family(self, origin_jti: str) -> RefreshTokenRecord | None:
-        row = self._one(
-            sa.select(refresh_tokens).where(refresh_tokens.c.origin_jti == origin_jti), {}
+        found: RefreshTokenRecord | None = self._record(
+            _q_get, {"origin_jti": origin_jti}, RefreshTokenRecord, "origin_jti"
         )
-        return None if row is None else _load(RefreshTokenRecord, row)
+        return found
 
     @_translated
     def revoke_refresh_family(self, origin_jti: str, at: float) -> bool:
-        statement = (
-            refresh_tokens.update()
-            .where(refresh_tokens.c.origin_jti == origin_jti, refresh_tokens.c.revoked_at.is_(None))
-            .values(revoked_at=at)
-        )
-        return self._write(lambda conn: conn.execute(statement).rowcount) == 1
+        return self._run(_q_revoke, {"origin_jti": origin_jti, "at": at}, "origin_jti") == 1
 
     @_translated
     def revoke_user_refresh_tokens(self, pool_id: str, username: str, at: float) -> int:
-        statement = (
-            refresh_tokens.update()
-            .where(
-                refresh_tokens.c.pool_id == pool_id,
-                refresh_tokens.c.username == username,
-                refresh_tokens.c.revoked_at.is_(None),
-            )
-            .values(revoked_at=at)
-        )
-        return int(self._write(lambda conn: conn.execute(statement).rowcount))
+        values = {"pool_id": pool_id, "username": username, "at": at}
+        return self._run(_q_revoke, values, "pool_id", "username")
 
     @_translated
     def list_refresh_tokens(
@@ -1226,43 +1460,44 @@ class SQLStore:
     ) -> Sequence[RefreshTokenRecord]:
         if limit <= 0:
             return []
-        t = refresh_tokens
-        query = sa.select(t).where(t.c.pool_id == pool_id).order_by(t.c.digest).limit(limit)
-        if after is not None:
-            query = query.where(t.c.digest > after)
-        return [_load(RefreshTokenRecord, row) for row in self._all(query, {})]
+        values = {"pool_id": pool_id, "after_digest": after, "limit": limit}
+        return self._records(
+            _q_page, values, RefreshTokenRecord, ("pool_id",), ("digest",), after is not None
+        )
 
     # -- signing keys ----------------------------------------------------------------------
 
     @_translated
     def put_signing_key(self, key: SigningKeyRecord) -> None:
-        self._write(lambda conn: conn.execute(self._upsert_key, _row(key)))
+        self._run(_q_upsert, _row(key), "cogkit_signing_keys", "pool_id", "kid")
 
     @_translated
     def list_signing_keys(self, pool_id: str) -> Sequence[SigningKeyRecord]:
-        query = (
-            sa.select(signing_keys)
-            .where(signing_keys.c.pool_id == pool_id)
-            .order_by(signing_keys.c.created_at, signing_keys.c.kid)
-        )
-        return [_load(SigningKeyRecord, row) for row in self._all(query, {})]
+        return self._records(_q_keys, {"pool_id": pool_id})
 
 
-# -- SQLite connection set-up ----------------------------------------------------------------
+# -- connection set-up -----------------------------------------------------------------------
 
 
-def _configure_sqlite(engine: Engine, *, busy_timeout: float, synchronous: str) -> None:
-    """Per-connection PRAGMAs, and transactions cogkit begins itself.
+def _configure_connections(engine: Engine, *, busy_timeout: float, synchronous: str) -> None:
+    """Every pooled connection runs in driver-level autocommit; transactions are begun by
+    cogkit itself.
 
-    Python's sqlite3 module opens transactions lazily before the first write, which would
-    turn a read-then-write transaction into a lock upgrade that fails at once under
-    contention.  With the driver in autocommit mode, cogkit issues ``BEGIN IMMEDIATE`` for
-    writes (waiting up to ``busy_timeout`` for the write lock), ``BEGIN`` for multi-read
-    snapshots, and nothing for single reads.
+    Python's sqlite3 module otherwise opens transactions lazily before the first write,
+    which turns a read-then-write transaction into a lock upgrade that fails at once under
+    contention; psycopg otherwise wraps every read in BEGIN ... ROLLBACK.  With autocommit,
+    a lookup is one statement, and writes say ``BEGIN IMMEDIATE`` (SQLite: take, or wait up
+    to ``busy_timeout`` for, the write lock first) or ``BEGIN``.  Transactions opened
+    through SQLAlchemy (schema set-up, or a caller using ``SQLStore.engine``) get the same
+    ``BEGIN`` from the ``begin`` hook.
     """
+    sqlite = engine.dialect.name == "sqlite"
 
     @event.listens_for(engine, "connect")
     def on_connect(dbapi_connection: Any, _record: Any) -> None:
+        if not sqlite:
+            dbapi_connection.autocommit = True
+            return
         dbapi_connection.isolation_level = None
         cursor = dbapi_connection.cursor()
         try:
@@ -1279,8 +1514,5 @@ def _configure_sqlite(engine: Engine, *, busy_timeout: float, synchronous: str) 
 
     @event.listens_for(engine, "begin")
     def on_begin(conn: Connection) -> None:
-        mode = conn.get_execution_options().get("cogkit_mode")
-        if mode == "write":
-            conn.exec_driver_sql("BEGIN IMMEDIATE")
-        elif mode == "snapshot":
-            conn.exec_driver_sql("BEGIN")
+        write = sqlite and conn.get_execution_options().get("cogkit_write")
+        conn.exec_driver_sql("BEGIN IMMEDIATE" if write else "BEGIN")

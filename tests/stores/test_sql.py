@@ -280,18 +280,19 @@ def test_a_closed_store_refuses_calls(sqlite_url: str) -> None:
 
 def captured_plan(store: SQLStore, action: Callable[[], object]) -> str:
     """The query plan of the last statement ``action`` ran, as the database would run it
-    (PostgreSQL is told to avoid sequential scans: its tables here are tiny, and the
-    question is whether an index *can* answer the query)."""
+    (PostgreSQL is told to avoid sequential scans: the question is whether an index *can*
+    answer the query).  The statement is caught where the store binds its parameters."""
     seen: list[tuple[str, Any]] = []
+    bind = sql._Statement.bind
 
-    def record(_conn: Any, _cursor: Any, statement: str, parameters: Any, *_: Any) -> None:
-        seen.append((statement, parameters))
+    def recording(statement: Any, values: Any) -> Any:
+        bound = bind(statement, values)
+        seen.append((statement.sql, bound))
+        return bound
 
-    sa.event.listen(store.engine, "before_cursor_execute", record)
-    try:
+    with pytest.MonkeyPatch.context() as patch:
+        patch.setattr(sql._Statement, "bind", recording)
         action()
-    finally:
-        sa.event.remove(store.engine, "before_cursor_execute", record)
     statement, parameters = seen[-1]
     with store.engine.connect() as conn:
         if store.dialect == "sqlite":
