@@ -10,7 +10,7 @@ from typing import Any
 
 import pytest
 
-from cogkit import AppClient, Cognito, ExplicitAuthFlow, UserPool, secret_hash
+from cogkit import AppClient, Cognito, ExplicitAuthFlow, FrozenClock, UserPool, secret_hash
 from cogkit.domain.enums import PreventUserExistenceErrors, TimeUnit
 from cogkit.errors import (
     InvalidParameterError,
@@ -574,7 +574,9 @@ def test_a_client_of_another_pool_is_not_found(svc: Cognito, pool: UserPool) -> 
         pool.client(other.id)
 
 
-def test_update_client_changes_settings_and_keeps_id_and_secret(pool: UserPool, clock) -> None:  # type: ignore[no-untyped-def]
+def test_update_client_changes_settings_and_keeps_id_and_secret(
+    pool: UserPool, clock: FrozenClock
+) -> None:
     client = pool.create_client("server", generate_secret=True)
     clock.advance(30)
     updated = pool.update_client(

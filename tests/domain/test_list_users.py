@@ -6,7 +6,7 @@ from typing import Any
 
 import pytest
 
-from cogkit import Cognito, UserPool, UserStatus
+from cogkit import Cognito, FrozenClock, UserPool, UserStatus
 from cogkit.domain import _paging
 from cogkit.errors import InvalidParameterError
 from tests.helpers import PASSWORD, raises
@@ -246,7 +246,7 @@ def test_a_page_token_belongs_to_its_pool(people: UserPool, svc: Cognito) -> Non
         other.list_users(pagination_token=page.next_token)
 
 
-def test_a_page_token_expires_after_an_hour(people: UserPool, clock) -> None:  # type: ignore[no-untyped-def]
+def test_a_page_token_expires_after_an_hour(people: UserPool, clock: FrozenClock) -> None:
     page = people.list_users(limit=1)
     clock.advance(3600)
     assert people.list_users(limit=1, pagination_token=page.next_token)

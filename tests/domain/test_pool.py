@@ -8,6 +8,7 @@ import pytest
 
 from cogkit import (
     Cognito,
+    FrozenClock,
     InvitationTemplate,
     PasswordPolicy,
     RecoveryMechanism,
@@ -27,6 +28,7 @@ from cogkit.domain.enums import (
     VerifiedAttribute,
 )
 from cogkit.errors import InvalidParameterError, ResourceNotFoundError
+from tests.conftest import Kit
 from tests.helpers import START, raises
 
 # -- defaults ----------------------------------------------------------------------------
@@ -475,7 +477,7 @@ def test_pool_name_is_1_to_128_of_the_allowed_characters(svc: Cognito, name: Any
 # -- describe, update, delete --------------------------------------------------------------
 
 
-def test_describe_reports_name_arn_dates_config_and_user_count(kit) -> None:  # type: ignore[no-untyped-def]
+def test_describe_reports_name_arn_dates_config_and_user_count(kit: Kit) -> None:
     kit.sign_up()
     described = kit.pool.describe()
     assert described.id == kit.pool.id and described.name == "app"
@@ -486,7 +488,9 @@ def test_describe_reports_name_arn_dates_config_and_user_count(kit) -> None:  # 
     assert described.status == "Enabled"
 
 
-def test_update_changes_mutable_fields_and_the_modified_date(svc: Cognito, clock) -> None:  # type: ignore[no-untyped-def]
+def test_update_changes_mutable_fields_and_the_modified_date(
+    svc: Cognito, clock: FrozenClock
+) -> None:
     pool = svc.create_user_pool("app")
     clock.advance(60)
     described = pool.update(
@@ -544,7 +548,7 @@ def test_update_of_a_deleted_pool_is_resource_not_found(svc: Cognito) -> None:
         pool.update(name="renamed")
 
 
-def test_delete_removes_the_pool_its_clients_and_users(kit) -> None:  # type: ignore[no-untyped-def]
+def test_delete_removes_the_pool_its_clients_and_users(kit: Kit) -> None:
     kit.sign_up()
     kit.pool.delete()
     with raises(ResourceNotFoundError):

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import pytest
 
-from cogkit import AppClient, Cognito
+from cogkit import AppClient, Cognito, Tokens
 from cogkit.errors import (
     InvalidParameterError,
     NotAuthorizedError,
@@ -16,7 +16,9 @@ from tests.conftest import Kit
 from tests.helpers import PASSWORD, PASSWORD_FLOWS, START, jwt_part, raises
 
 
-def _refresh(kit: Kit, refresh_token: str | None, *, client: AppClient | None = None, **extra: str):  # type: ignore[no-untyped-def]
+def _refresh(
+    kit: Kit, refresh_token: str | None, *, client: AppClient | None = None, **extra: str
+) -> Tokens:
     assert refresh_token is not None
     result = kit.auth.initiate(
         (client or kit.client).id, "REFRESH_TOKEN_AUTH", REFRESH_TOKEN=refresh_token, **extra

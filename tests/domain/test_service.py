@@ -14,6 +14,7 @@ from cogkit.errors import (
     ResourceNotFoundError,
 )
 from cogkit.testing import make_cognito
+from tests.conftest import Kit
 from tests.helpers import raises
 
 
@@ -112,7 +113,7 @@ def test_pool_for_client_finds_the_clients_pool(svc: Cognito) -> None:
         svc.pool_for_client("nosuchclient")
 
 
-def test_pool_for_token_reads_the_issuer(kit) -> None:  # type: ignore[no-untyped-def]
+def test_pool_for_token_reads_the_issuer(kit: Kit) -> None:
     tokens = kit.session()
     assert kit.svc.pool_for_token(tokens.access_token) == kit.pool
 
