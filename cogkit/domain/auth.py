@@ -860,7 +860,7 @@ class AuthFlow:
             raise UserNotFoundError("User does not exist.")
         if not record.enabled:
             raise NotAuthorizedError("User is disabled.")
-        if token_rules.is_revoked(self._rt, self.pool.id, claims):
+        if token_rules.is_revoked(self._rt, self.pool.id, claims, user=record):
             raise TokenVerificationError("Access Token has been revoked", reason="revoked")
         return config, client, record
 

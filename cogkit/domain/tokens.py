@@ -211,8 +211,13 @@ def verify(
     return claims
 
 
-def is_revoked(rt: Runtime, pool_id: str, claims: Mapping[str, Any]) -> bool:
-    """Whether the token's refresh family was revoked or its user signed out globally."""
+def is_revoked(
+    rt: Runtime, pool_id: str, claims: Mapping[str, Any], *, user: UserRecord | None = None
+) -> bool:
+    """Whether the token's refresh family was revoked or its user signed out globally.
+
+    ``user`` is the token's user when the caller has already read it.
+    """
     origin = claims.get("origin_jti")
     if isinstance(origin, str):
         family = rt.store.find_refresh_family(origin)
@@ -222,7 +227,8 @@ def is_revoked(rt: Runtime, pool_id: str, claims: Mapping[str, Any]) -> bool:
     username = claims.get("cognito:username", claims.get("username"))
     if not isinstance(username, str):
         return False
-    user = rt.store.get_user(pool_id, username)
+    if user is None or user.username != username:
+        user = rt.store.get_user(pool_id, username)
     if user is None or user.sub != claims.get("sub"):
         # Deleting a user deletes its refresh tokens, so tokens with an origin_jti die with
         # it; these die too, even when a new user has taken the name since.
