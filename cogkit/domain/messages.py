@@ -19,6 +19,9 @@ from cogkit.stores.records import CodeRecord, UserRecord
 __all__ = ["CodeDelivery"]
 
 #: Wrong guesses allowed against one code before it stops being accepted.
+# fidelity: Cognito limits code attempts per user per hour (ConfirmSignUp 15/h,
+# ConfirmForgotPassword 5-20/h, by its undocumented quotas); cogkit counts wrong guesses
+# against each code, and a new code starts the count again.
 MAX_CODE_ATTEMPTS = 5
 DAY = 86400
 HOUR = 3600
