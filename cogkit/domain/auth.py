@@ -756,6 +756,11 @@ class AuthFlow:
             if hide:
                 return self._simulated_delivery(config, username)
             raise NotAuthorizedError("User is disabled.")
+        if record.status == UserStatus.FORCE_CHANGE_PASSWORD:
+            # An invited user answers the invitation (NEW_PASSWORD_REQUIRED) instead.
+            if hide:
+                return self._simulated_delivery(config, username)
+            raise NotAuthorizedError("User password cannot be reset in the current state.")
         attribute = self._recovery_attribute(config, record)
         if attribute is None:
             if hide:

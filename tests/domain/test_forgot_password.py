@@ -268,3 +268,27 @@ def test_bad_input_is_invalid_parameter(kit: Kit, call: Any, field: str) -> None
     with raises(InvalidParameterError, field=field):
         call(kit.auth, kit.client.id)
     assert kit.sign_in().access_token
+
+
+def _invited(kit: Kit) -> None:
+    kit.pool.admin_create_user(
+        "ann",
+        attributes={"email": "ann@example.com", "email_verified": "true"},
+        temporary_password="Temp-pass-123",
+        message_action="SUPPRESS",
+    )
+
+
+def test_a_user_who_must_change_the_temporary_password_cannot_reset(kit: Kit) -> None:
+    _invited(kit)
+    with raises(NotAuthorizedError, "User password cannot be reset in the current state."):
+        kit.auth.forgot_password(kit.client.id, "ann")
+    assert len(kit.svc.outbox) == 0
+    assert kit.pool.admin_get_user("ann").status is UserStatus.FORCE_CHANGE_PASSWORD
+
+
+def test_that_refusal_is_masked_when_existence_is_hidden(kit: Kit) -> None:
+    _invited(kit)
+    delivery = kit.auth.forgot_password(_hidden(kit), "ann")
+    assert delivery.delivery_medium is Channel.EMAIL
+    assert len(kit.svc.outbox) == 0
