@@ -20,9 +20,9 @@ It prints ops/s per phase, sign-in as a percentage of the two-signature ceiling 
 >= 80%) and the email lookup at 100,000 users over the lookup at 1,000 (target ~1.0: an
 index makes the lookup independent of the pool's size).
 
-The two sides of each ratio are timed in alternating chunks, and each chunk keeps its
-best of several rounds, so load elsewhere on the machine cannot favour one side.  Phases
-that change state (sign-up, confirm) run once.
+The two sides of each ratio take turns op by op, and each op keeps its best of several
+rounds, so load elsewhere on the machine cannot favour one side.  Phases that change
+state (sign-up, confirm) run once and are the noisiest figures.
 """
 
 from __future__ import annotations
@@ -49,40 +49,42 @@ from cogkit.testing import make_cognito
 
 PASSWORD = "Correct-horse-1"
 SIGN_IN_TARGET = 0.80
-CHUNK = 50
 
 Op = Callable[[], object]
 
 
-def timed(ops: Sequence[Op]) -> float:
-    """Seconds taken to run every op once, with the collector paused (as ``timeit`` does)."""
-    gc.disable()
+def once(ops: Sequence[Op]) -> float:
+    """ops/s of one pass over ``ops`` (for phases that change state and cannot repeat)."""
+    gc.collect()
+    gc.disable()  # as timeit does: a collection would land on whichever op was unlucky
     try:
         start = time.perf_counter()
         for op in ops:
             op()
-        return time.perf_counter() - start
+        return len(ops) / (time.perf_counter() - start)
     finally:
         gc.enable()
 
 
 def rates(*sides: Sequence[Op], rounds: int) -> list[float]:
-    """ops/s of each side: the sides take turns chunk by chunk, for ``rounds`` rounds, and
-    each chunk counts with its fastest round."""
-    best = [[float("inf")] * -(-len(ops) // CHUNK) for ops in sides]
+    """ops/s of each side.  The sides take turns op by op, for ``rounds`` rounds, and each
+    op counts with its fastest round: the time an op takes when the process is not
+    preempted, which load elsewhere on the machine cannot skew towards either side."""
+    clock = time.perf_counter
+    best = [[float("inf")] * len(ops) for ops in sides]
     for _ in range(rounds):
         gc.collect()
-        for chunk in range(max(len(b) for b in best)):
-            for ops, side in zip(sides, best, strict=True):
-                if chunk < len(side):
-                    seconds = timed(ops[chunk * CHUNK : (chunk + 1) * CHUNK])
-                    side[chunk] = min(side[chunk], seconds)
+        gc.disable()
+        try:
+            for i in range(max(len(ops) for ops in sides)):
+                for ops, side in zip(sides, best, strict=True):
+                    if i < len(ops):
+                        start = clock()
+                        ops[i]()
+                        side[i] = min(side[i], clock() - start)
+        finally:
+            gc.enable()
     return [len(ops) / sum(side) for ops, side in zip(sides, best, strict=True)]
-
-
-def once(ops: Sequence[Op]) -> float:
-    gc.collect()
-    return len(ops) / timed(ops)
 
 
 def ceiling_ops(count: int) -> list[Op]:
