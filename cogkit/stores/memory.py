@@ -281,7 +281,9 @@ class MemoryStore:
             else:
                 start = bisect.bisect_left(entries, (value, ""))
             found: list[UserRecord] = []
-            for entry_value, username in entries[start:]:
+            # Walk the index from the binary-search position (slicing would copy the tail).
+            for position in range(start, len(entries)):
+                entry_value, username = entries[position]
                 if entry_value != value and not (prefix and entry_value.startswith(value)):
                     break
                 found.append(data.users[username])
