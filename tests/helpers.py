@@ -22,6 +22,23 @@ PASSWORD_FLOWS = (
     "ALLOW_USER_SRP_AUTH",
 )
 START = 1_700_000_000
+#: A password breaking each rule of the default policy in turn, with Cognito's message.
+POLICY_VIOLATIONS = [
+    ("Sh0rt!", "Password did not conform with policy: Password not long enough"),
+    (
+        "lower-case-1",
+        "Password did not conform with policy: Password must have uppercase characters",
+    ),
+    (
+        "UPPER-CASE-1",
+        "Password did not conform with policy: Password must have lowercase characters",
+    ),
+    (
+        "No-Numbers-Here",
+        "Password did not conform with policy: Password must have numeric characters",
+    ),
+    ("NoSymbols123", "Password did not conform with policy: Password must have symbol characters"),
+]
 
 
 @contextmanager

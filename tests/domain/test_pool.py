@@ -29,7 +29,7 @@ from cogkit.domain.enums import (
 )
 from cogkit.errors import InvalidParameterError, ResourceNotFoundError
 from tests.conftest import Kit
-from tests.helpers import START, raises
+from tests.helpers import POLICY_VIOLATIONS, START, raises
 
 # -- defaults ----------------------------------------------------------------------------
 
@@ -324,28 +324,7 @@ def test_password_policy_length_limits_are_inclusive(svc: Cognito, length: int) 
     assert pool.config.password_policy.minimum_length == length
 
 
-@pytest.mark.parametrize(
-    ("password", "message"),
-    [
-        ("Sh0rt!", "Password did not conform with policy: Password not long enough"),
-        (
-            "lower-case-1",
-            "Password did not conform with policy: Password must have uppercase characters",
-        ),
-        (
-            "UPPER-CASE-1",
-            "Password did not conform with policy: Password must have lowercase characters",
-        ),
-        (
-            "No-Numbers-Here",
-            "Password did not conform with policy: Password must have numeric characters",
-        ),
-        (
-            "NoSymbols123",
-            "Password did not conform with policy: Password must have symbol characters",
-        ),
-    ],
-)
+@pytest.mark.parametrize(("password", "message"), POLICY_VIOLATIONS)
 def test_policy_reports_the_first_rule_a_password_breaks(password: str, message: str) -> None:
     assert PasswordPolicy().violation(password) == message
 

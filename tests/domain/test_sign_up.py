@@ -20,7 +20,7 @@ from cogkit.errors import (
     UserNotFoundError,
 )
 from tests.conftest import Kit
-from tests.helpers import PASSWORD, PASSWORD_FLOWS, raises
+from tests.helpers import PASSWORD, PASSWORD_FLOWS, POLICY_VIOLATIONS, raises
 
 # -- sign-up -------------------------------------------------------------------------------
 
@@ -110,28 +110,7 @@ def test_attributes_may_be_given_as_name_value_pairs(kit: Kit) -> None:
     assert kit.pool.admin_get_user("ann")["name"] == "Ann"
 
 
-@pytest.mark.parametrize(
-    ("password", "message"),
-    [
-        ("Sh0rt!", "Password did not conform with policy: Password not long enough"),
-        (
-            "lower-case-1",
-            "Password did not conform with policy: Password must have uppercase characters",
-        ),
-        (
-            "UPPER-CASE-1",
-            "Password did not conform with policy: Password must have lowercase characters",
-        ),
-        (
-            "No-Numbers-Here",
-            "Password did not conform with policy: Password must have numeric characters",
-        ),
-        (
-            "NoSymbols123",
-            "Password did not conform with policy: Password must have symbol characters",
-        ),
-    ],
-)
+@pytest.mark.parametrize(("password", "message"), POLICY_VIOLATIONS)
 def test_sign_up_enforces_the_password_policy_one_rule_at_a_time(
     kit: Kit, password: str, message: str
 ) -> None:
