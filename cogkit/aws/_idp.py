@@ -10,6 +10,7 @@ from cogkit.aws._dispatch import Call, operation
 from cogkit.aws._model import IDP, epoch
 from cogkit.domain.auth import AuthFlow
 from cogkit.domain.pool import UserPool
+from cogkit.errors import InvalidParameterError, ResourceNotFoundError, UnauthorizedError
 
 Result = Mapping[str, Any] | None
 
@@ -137,8 +138,6 @@ def list_user_pool_clients(call: Call) -> Result:
 def sign_up(call: Call) -> Result:
     p = call.params
     if p.get("Password") is None:
-        from cogkit.errors import InvalidParameterError
-
         raise InvalidParameterError(
             "Password is required for sign-up in this user pool.", field="Password"
         )
@@ -240,8 +239,6 @@ def admin_respond_to_auth_challenge(call: Call) -> Result:
 def _session(params: Mapping[str, Any]) -> str:
     session = params.get("Session")
     if session is None:
-        from cogkit.errors import InvalidParameterError
-
         raise InvalidParameterError("Missing required parameter Session", field="Session")
     return str(session)
 
@@ -249,7 +246,13 @@ def _session(params: Mapping[str, Any]) -> str:
 @operation(IDP, "RevokeToken")
 def revoke_token(call: Call) -> Result:
     p = call.params
-    _client_auth(call).revoke_token(p["Token"], p["ClientId"], client_secret=p.get("ClientSecret"))
+    try:
+        auth = _client_auth(call)
+    except ResourceNotFoundError:
+        # RevokeToken authenticates the client first (RFC 7009); its model has no
+        # ResourceNotFoundException, so an unknown client fails authentication.
+        raise UnauthorizedError("Unable to authenticate the client.") from None
+    auth.revoke_token(p["Token"], p["ClientId"], client_secret=p.get("ClientSecret"))
     return {}
 
 

@@ -648,6 +648,11 @@ def test_revoke_token_with_a_wrong_client_secret_is_unauthorized(aws: Aws) -> No
         aws.idp.revoke_token(Token="a.b.c.d.e", ClientId=client_id, ClientSecret="w" * 30)
 
 
+def test_revoke_token_with_an_unknown_client_is_unauthorized(aws: Aws) -> None:
+    with aws_error(aws.idp.exceptions.UnauthorizedException, status=401):
+        aws.idp.revoke_token(Token="a.b.c.d.e", ClientId=MISSING_CLIENT)
+
+
 def test_revoke_token_of_an_unknown_token_succeeds(aws: Aws) -> None:
     answer = aws.idp.revoke_token(Token="a.b.c.d.e", ClientId=aws.client_id)
     assert answer["ResponseMetadata"]["HTTPStatusCode"] == 200
