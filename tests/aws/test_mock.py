@@ -205,6 +205,21 @@ def test_a_failing_set_up_stops_its_mock() -> None:
     assert requests.Session.send is send
 
 
+def test_errors_reach_boto3_as_botocore_parses_them_from_http() -> None:
+    with mock_aws():
+        client = idp()
+        with pytest.raises(client.exceptions.ResourceNotFoundException) as info:
+            client.describe_user_pool(UserPoolId="us-east-1_AAAAAAAAA")
+    response = info.value.response
+    assert response["Error"] == {
+        "Code": "ResourceNotFoundException",
+        "Message": "User pool us-east-1_AAAAAAAAA does not exist.",
+    }
+    assert response["message"] == "User pool us-east-1_AAAAAAAAA does not exist."
+    assert response["ResponseMetadata"]["HTTPStatusCode"] == 400
+    assert response["ResponseMetadata"]["RetryAttempts"] == 0
+
+
 # Operations cogkit is not meant to implement soon (log delivery, identity-pool tags).
 def test_identity_pool_calls_are_answered_by_cogkit_too() -> None:
     arn = "arn:aws:cognito-identity:us-east-1:123456789012:identitypool/us-east-1:x"
