@@ -641,7 +641,7 @@ def open_sql_store(url: str, **options: Any) -> SQLStore:
     """The store at ``url`` (``sqlite:///path.db`` or ``postgresql+psycopg://...``).
 
     ``options`` are ``SQLStore``'s: ``upgrade``, ``create``, ``busy_timeout``,
-    ``synchronous``, ``pool_size``, ``max_overflow``, ``pool_pre_ping``.
+    ``synchronous``, ``cache_mib``, ``pool_size``, ``max_overflow``, ``pool_pre_ping``.
     """
     return SQLStore(url, **options)
 
@@ -781,9 +781,10 @@ class SQLStore:
 
     ``SQLStore(url)`` connects, creates the tables in an empty database (``create=False``
     refuses instead) and checks the schema version; ``upgrade=True`` upgrades an older
-    schema.  SQLite tunables: ``busy_timeout`` (seconds a writer waits for the lock) and
+    schema.  SQLite tunables: ``busy_timeout`` (seconds a writer waits for the lock),
     ``synchronous`` (``"FULL"``, the default: every commit is on disk; ``"NORMAL"``: a
-    power cut may lose the last commits, an application crash never does).  Connection
+    power cut may lose the last commits, an application crash never does) and
+    ``cache_mib`` (page cache per connection; SQLite's default is 2 MiB).  Connection
     pool tunables: ``pool_size``, ``max_overflow``, ``pool_pre_ping`` (PostgreSQL: check a
     pooled connection before use, so a database restart costs no failed call).
 
@@ -801,6 +802,7 @@ class SQLStore:
         create: bool = True,
         busy_timeout: float = 30.0,
         synchronous: str = "FULL",
+        cache_mib: int | None = None,
         pool_size: int = 5,
         max_overflow: int = 10,
         pool_pre_ping: bool = True,
@@ -810,6 +812,10 @@ class SQLStore:
             raise ConfigurationError("synchronous must be 'FULL' or 'NORMAL'")
         if isinstance(busy_timeout, bool) or not isinstance(busy_timeout, int | float):
             raise ConfigurationError("busy_timeout must be a number of seconds")
+        if cache_mib is not None and (
+            isinstance(cache_mib, bool) or not isinstance(cache_mib, int) or cache_mib < 1
+        ):
+            raise ConfigurationError("cache_mib must be a whole number of MiB, 1 or more")
         self._url = parsed.render_as_string(hide_password=True)
         self._closed = False
         self.dialect = parsed.get_backend_name()
@@ -827,7 +833,9 @@ class SQLStore:
             raise ConfigurationError(
                 'PostgreSQL stores need psycopg 3: pip install "cogkit[sql]"'
             ) from exc
-        _configure_connections(engine, busy_timeout=float(busy_timeout), synchronous=synchronous)
+        _configure_connections(
+            engine, busy_timeout=float(busy_timeout), synchronous=synchronous, cache_mib=cache_mib
+        )
         self._engine = engine
         self._dbapi: Any = engine.dialect.dbapi
         self._begin = "BEGIN IMMEDIATE" if self.dialect == "sqlite" else "BEGIN"
@@ -901,13 +909,17 @@ class SQLStore:
         found = self._records(build, values, *args)
         return found[0] if found else None
 
-    def _transact(self, work: Callable[[_Transaction], _T]) -> _T:
+    def _transact(self, work: Callable[[_Transaction], _T], *, alone: bool = False) -> _T:
         """Runs ``work`` in one transaction (``BEGIN IMMEDIATE`` on SQLite: the write lock
-        is taken, or waited for, up front).  PostgreSQL deadlocks and serialization
-        failures roll it back and run it again."""
+        is taken, or waited for, up front).  ``alone``: ``work`` is a single statement,
+        which the database makes atomic by itself, so it runs without ``BEGIN`` and
+        ``COMMIT``.  PostgreSQL deadlocks and serialization failures roll the work back and
+        run it again."""
         for attempt in itertools.count():
             try:
                 with self._cursor() as cursor:
+                    if alone:
+                        return work(_Transaction(self, cursor))
                     cursor.execute(self._begin)
                     try:
                         result = work(_Transaction(self, cursor))
@@ -925,8 +937,8 @@ class SQLStore:
         raise AssertionError("unreachable")  # pragma: no cover
 
     def _run(self, build: Callable[..., _Spec], values: Mapping[str, Any], *args: Any) -> int:
-        """One statement in its own transaction; the rows it changed."""
-        return self._transact(lambda tx: tx.run(build, values, *args))
+        """One statement, atomic on its own; the rows it changed."""
+        return self._transact(lambda tx: tx.run(build, values, *args), alone=True)
 
     # -- schema ----------------------------------------------------------------------------
 
@@ -1358,7 +1370,7 @@ class SQLStore:
     @_translated
     def add_code_attempt(self, pool_id: str, username: str, purpose: str, digest: str) -> int:
         values = {"pool_id": pool_id, "username": username, "purpose": purpose, "digest": digest}
-        rows = self._transact(lambda tx: tx.rows(_q_code_attempt, values))
+        rows = self._transact(lambda tx: tx.rows(_q_code_attempt, values), alone=True)
         return int(rows[0][0]) if rows else 0
 
     @_translated
@@ -1404,7 +1416,7 @@ class SQLStore:
     @_translated
     def take_session(self, digest: str) -> SessionRecord | None:
         statement = self._statement(_q_take_session)
-        rows = self._transact(lambda tx: tx.rows(_q_take_session, {"digest": digest}))
+        rows = self._transact(lambda tx: tx.rows(_q_take_session, {"digest": digest}), alone=True)
         return statement.record(rows[0]) if rows else None
 
     @_translated
@@ -1479,7 +1491,9 @@ class SQLStore:
 # -- connection set-up -----------------------------------------------------------------------
 
 
-def _configure_connections(engine: Engine, *, busy_timeout: float, synchronous: str) -> None:
+def _configure_connections(
+    engine: Engine, *, busy_timeout: float, synchronous: str, cache_mib: int | None
+) -> None:
     """Every pooled connection runs in driver-level autocommit; transactions are begun by
     cogkit itself.
 
@@ -1505,6 +1519,8 @@ def _configure_connections(engine: Engine, *, busy_timeout: float, synchronous: 
             cursor.execute("PRAGMA foreign_keys = ON")
             mode = cursor.execute("PRAGMA journal_mode = WAL").fetchone()
             cursor.execute(f"PRAGMA synchronous = {synchronous}")
+            if cache_mib is not None:
+                cursor.execute(f"PRAGMA cache_size = {-1024 * cache_mib}")
         finally:
             cursor.close()
         if mode is None or str(mode[0]).lower() != "wal":

@@ -233,6 +233,17 @@ def test_sqlite_synchronous_normal_can_be_chosen(sqlite_url: str) -> None:
         open_sql_store(sqlite_url, synchronous="OFF")
 
 
+def test_sqlite_page_cache_can_be_sized(sqlite_url: str) -> None:
+    store = open_sql_store(sqlite_url, cache_mib=64)
+    try:
+        with store.engine.connect() as conn:
+            assert conn.exec_driver_sql("PRAGMA cache_size").scalar() == -64 * 1024
+    finally:
+        store.close()
+    with pytest.raises(ConfigurationError, match="cache_mib must be"):
+        open_sql_store(sqlite_url, cache_mib=0)
+
+
 # -- errors at the boundary ------------------------------------------------------------------
 
 
