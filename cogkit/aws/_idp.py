@@ -236,11 +236,10 @@ def admin_respond_to_auth_challenge(call: Call) -> Result:
     return shapes.auth_out(result)
 
 
-def _session(params: Mapping[str, Any]) -> str:
+def _session(params: Mapping[str, Any]) -> str | None:
+    # The domain decides which challenges may come without one (the SRP verifier steps).
     session = params.get("Session")
-    if session is None:
-        raise InvalidParameterError("Missing required parameter Session", field="Session")
-    return str(session)
+    return None if session is None else str(session)
 
 
 @operation(IDP, "RevokeToken")

@@ -31,6 +31,7 @@ from cogkit.errors import (
     UsernameExistsError,
     UserNotFoundError,
 )
+from cogkit.services import srp as srp_math
 from cogkit.stores.records import UserRecord
 
 #: Failed sign-ins before the first lock; the lock then lasts 2^(n-5) seconds.
@@ -299,10 +300,15 @@ def check_policy(config: UserPoolConfig, password: str) -> None:
 def with_password(
     rt: Runtime, record: UserRecord, password: str, *, status: UserStatus | None = None
 ) -> UserRecord:
-    """The record with a new password (hashed), lockout cleared, status changed if given."""
+    """The record with a new password (hashed, and its SRP verifier), lockout cleared,
+    status changed if given."""
     now = rt.now()
+    # Every password set makes an SRP verifier beside the hash, so USER_SRP_AUTH works for
+    # every user; x depends on the pool and the internal username (spec §4.3, §14).
+    salt, verifier = srp_math.make_verifier(record.pool_id, record.username, password, rt.ids)
     return attrs.evolve(
         record,
+        extra={**record.extra, "srp": {"salt": salt, "verifier": verifier}},
         password_hash=rt.hasher.hash(password),
         password_set_at=now,
         status=(status or UserStatus(record.status)).value,

@@ -20,6 +20,7 @@ from cogkit.services.codes import CodeSource
 from cogkit.services.delivery import MessageSender
 from cogkit.services.ids import IdSource
 from cogkit.services.passwords import PasswordHasher
+from cogkit.services.srp import SrpService, derive_block_key
 from cogkit.services.tokens import SignerKey, TokenService
 from cogkit.stores.base import Store
 from cogkit.stores.records import PoolRecord, SigningKeyRecord
@@ -46,6 +47,7 @@ class Runtime:
     # (pool_id, use) -> the key dict a signer was chosen from, and the choice: valid while
     # that dict is still the pool's loaded keys (every reload builds a new one).
     _signers: dict[tuple[str, str], tuple[object, SignerKey]] = attrs.Factory(dict)
+    _srp: dict[str, SrpService] = attrs.Factory(dict)
     _lock: threading.Lock = attrs.Factory(threading.Lock)
 
     def now(self) -> float:
@@ -142,6 +144,22 @@ class Runtime:
                 )
             )
         self._load_keys(pool_id)
+
+    def srp(self, pool_id: str) -> SrpService:
+        """The pool's SRP challenge service.
+
+        Its SECRET_BLOCK key is derived from the pool's first signing key, which every
+        process sharing the store holds, so any of them can check any challenge's answer.
+        """
+        service = self._srp.get(pool_id)
+        if service is None:
+            records = sorted(self.store.list_signing_keys(pool_id), key=lambda r: r.created_at)
+            if not records:
+                raise ResourceNotFoundError(f"User pool {pool_id} has no signing key.")
+            key = derive_block_key(records[0].private_pem.encode(), pool_id)
+            service = SrpService(self.ids, key=key)
+            self._srp[pool_id] = service
+        return service
 
     def dump_client(self, settings: ClientSettings) -> dict[str, object]:
         dumped: dict[str, object] = _serde.dump(settings)

@@ -65,11 +65,15 @@ VERIFICATION_TTL = 24 * 3600
 
 @attrs.frozen
 class Challenge:
-    """A challenge to answer with ``AuthFlow.respond`` (all parameters are strings)."""
+    """A challenge to answer with ``AuthFlow.respond`` (all parameters are strings).
+
+    ``session`` is ``None`` for ``PASSWORD_VERIFIER`` after ``USER_SRP_AUTH``: as with
+    Cognito, its ``SECRET_BLOCK`` carries the exchange and the answer needs no session.
+    """
 
     name: ChallengeName
     parameters: Mapping[str, str]
-    session: str = attrs.field(repr=False)
+    session: str | None = attrs.field(repr=False)
 
 
 @attrs.frozen
@@ -107,6 +111,11 @@ class _Attempt:
     admin: bool
     client_metadata: Mapping[str, str] = attrs.field(factory=dict)
 
+
+#: Challenges answered without a Session (the SECRET_BLOCK identifies the exchange).
+SESSIONLESS_CHALLENGES = frozenset(
+    {ChallengeName.PASSWORD_VERIFIER, ChallengeName.DEVICE_PASSWORD_VERIFIER}
+)
 
 _FLOW_PERMISSION = {
     AuthFlowType.USER_PASSWORD_AUTH: ExplicitAuthFlow.ALLOW_USER_PASSWORD_AUTH,
@@ -492,24 +501,46 @@ class AuthFlow:
         name: ChallengeName,
         parameters: Mapping[str, str],
         state: Mapping[str, Any] | None = None,
+        *,
+        key: str | None = None,
     ) -> AuthResult:
-        """Opens a session for ``name`` and returns the challenge."""
-        session = self._rt.tokens.new_session()
+        """Opens a session for ``name`` and returns the challenge.
+
+        With ``key`` (an SRP ``SECRET_BLOCK``) the session is kept under it and the
+        challenge carries no ``Session``: the answer names the exchange by that block.
+        """
+        session = key or self._rt.tokens.new_session()
+        self._open_session(
+            session,
+            attempt.client,
+            attempt.user.username,
+            name,
+            {"admin": attempt.admin, **(state or {})},
+        )
+        params = {"USER_ID_FOR_SRP": attempt.user.username, **parameters}
+        return AuthResult(challenge=Challenge(name, params, None if key else session))
+
+    def _open_session(
+        self,
+        session: str,
+        client: AppClient,
+        username: str,
+        name: ChallengeName,
+        state: Mapping[str, Any],
+    ) -> None:
         now = self._rt.now()
         self._rt.store.put_session(
             SessionRecord(
                 digest=secret_digest(session),
                 pool_id=self.pool.id,
-                client_id=attempt.client.id,
-                username=attempt.user.username,
+                client_id=client.id,
+                username=username,
                 challenge=name.value,
                 created_at=now,
-                expires_at=now + attempt.client.settings.auth_session_validity * 60,
-                state={"admin": attempt.admin, **(state or {})},
+                expires_at=now + client.settings.auth_session_validity * 60,
+                state=dict(state),
             )
         )
-        params = {"USER_ID_FOR_SRP": attempt.user.username, **parameters}
-        return AuthResult(challenge=Challenge(name, params, session))
 
     def _new_password_challenge(self, attempt: _Attempt) -> AuthResult:
         record, config = attempt.user, attempt.config
@@ -534,7 +565,7 @@ class AuthFlow:
         challenge_name: ChallengeName | str,
         challenge_responses: Mapping[str, str] | None = None,
         *,
-        session: str,
+        session: str | None = None,
         client_metadata: Mapping[str, str] | None = None,
         **responses: str,
     ) -> AuthResult:
@@ -555,7 +586,7 @@ class AuthFlow:
         challenge_name: ChallengeName | str,
         challenge_responses: Mapping[str, str] | None = None,
         *,
-        session: str,
+        session: str | None = None,
         client_metadata: Mapping[str, str] | None = None,
         **responses: str,
     ) -> AuthResult:
@@ -576,7 +607,7 @@ class AuthFlow:
         challenge_name: ChallengeName | str,
         challenge_responses: Mapping[str, str] | None,
         keyword: Mapping[str, str],
-        session: str,
+        session: str | None,
         client_metadata: Mapping[str, str] | None,
         *,
         admin: bool,
@@ -587,9 +618,16 @@ class AuthFlow:
             **v.string_map("challenge_responses", keyword),
         }
         metadata = v.client_metadata(client_metadata)
-        v.string("session", session, min_len=20, max_len=2048)
+        if session is None:
+            # Only the SRP verifier steps may come without a session: their SECRET_BLOCK
+            # names the exchange (it is the key the challenge was stored under).
+            if name not in SESSIONLESS_CHALLENGES:
+                raise InvalidParameterError("Missing required parameter Session", field="session")
+            session_key = self._param(answers, "PASSWORD_CLAIM_SECRET_BLOCK")
+        else:
+            session_key = v.string("session", session, min_len=20, max_len=2048)
         config, client = self._client(client_id)
-        stored = self._rt.store.get_session(secret_digest(session))
+        stored = self._rt.store.get_session(secret_digest(session_key))
         if stored is None or stored.pool_id != self.pool.id or stored.client_id != client.id:
             raise NotAuthorizedError("Invalid session for the user.")
         if self._rt.now() >= stored.expires_at:
@@ -600,6 +638,11 @@ class AuthFlow:
                 field="challenge_name",
             )
         username = self._param(answers, "USERNAME")
+        if stored.state.get("simulated"):
+            # A challenge made up for an unknown user (PreventUserExistenceErrors=ENABLED)
+            # fails like a wrong password, never like a missing user.
+            self._take(stored)
+            raise NotAuthorizedError("Incorrect username or password.")
         record = self._find(config, username)
         if record is None or record.username != stored.username:
             # The session belongs to one user: a client cannot swap USERNAME in its answer.
@@ -1037,3 +1080,6 @@ AuthFlow.CHALLENGES.update(
         ChallengeName.NEW_PASSWORD_REQUIRED: AuthFlow._answer_new_password,
     }
 )
+
+# Flows that live in their own modules register themselves in FLOWS and CHALLENGES.
+from cogkit.domain import auth_srp  # noqa: E402, F401

@@ -59,7 +59,9 @@ from typing import ClassVar, Final
 
 import attrs
 from cryptography.exceptions import InvalidTag
+from cryptography.hazmat.primitives import hashes
 from cryptography.hazmat.primitives.ciphers.aead import AESGCM
+from cryptography.hazmat.primitives.kdf.hkdf import HKDF
 
 from cogkit.services.ids import IdSource
 
@@ -81,6 +83,7 @@ __all__ = [
     "compute_u",
     "compute_x",
     "decode_device_verifier",
+    "derive_block_key",
     "derive_key",
     "format_timestamp",
     "g_pow",
@@ -569,6 +572,17 @@ class _Subject:
             struct.pack(">I", len(raw)) + raw for raw in (f.encode("utf-8") for f in fields)
         )
         return _BLOCK_MAGIC + bytes([_BLOCK_VERSION]) + kind + encoded
+
+
+def derive_block_key(secret: bytes, context: str) -> bytes:
+    """A 32-byte SECRET_BLOCK key derived (HKDF-SHA256) from secret material every process
+    shares, e.g. a pool's stored signing key, so any process can open any block."""
+    return HKDF(
+        algorithm=hashes.SHA256(),
+        length=32,
+        salt=b"cogkit srp secret block",
+        info=context.encode("utf-8"),
+    ).derive(secret)
 
 
 def _new_service_key(service: SrpService) -> bytes:
