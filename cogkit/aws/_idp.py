@@ -435,3 +435,71 @@ def list_users(call: Call) -> Result:
         "Users": [shapes.user_out(u, list_shape=True) for u in page],
         "PaginationToken": page.next_token,
     }
+
+
+# -- schema, attributes and administration (user management) ----------------------------
+
+
+@operation(IDP, "AddCustomAttributes")
+def add_custom_attributes(call: Call) -> Result:
+    _pool(call).add_custom_attributes(shapes.schema_in(call.params["CustomAttributes"]))
+    return {}
+
+
+@operation(IDP, "GetCSVHeader")
+def get_csv_header(call: Call) -> Result:
+    pool = _pool(call)
+    return {"UserPoolId": pool.id, "CSVHeader": pool.csv_header()}
+
+
+@operation(IDP, "AdminDeleteUserAttributes")
+def admin_delete_user_attributes(call: Call) -> Result:
+    p = call.params
+    _pool(call).admin_delete_user_attributes(p["Username"], p["UserAttributeNames"])
+    return {}
+
+
+@operation(IDP, "DeleteUserAttributes")
+def delete_user_attributes(call: Call) -> Result:
+    p = call.params
+    _token_auth(call).delete_user_attributes(p["AccessToken"], p["UserAttributeNames"])
+    return {}
+
+
+@operation(IDP, "AdminResetUserPassword")
+def admin_reset_user_password(call: Call) -> Result:
+    p = call.params
+    _pool(call).admin_reset_user_password(p["Username"], client_metadata=p.get("ClientMetadata"))
+    return {}
+
+
+def _tagged_pool(call: Call) -> UserPool:
+    """The pool a ``ResourceArn`` names (``arn:aws:cognito-idp:...:userpool/<id>``)."""
+    arn = str(call.params["ResourceArn"])
+    prefix, _, pool_id = arn.partition(":userpool/")
+    if not prefix.startswith("arn:aws:cognito-idp:") or not pool_id:
+        raise ResourceNotFoundError(f"Resource {arn} does not exist.")
+    try:
+        pool = call.service.user_pool(pool_id)
+    except (ResourceNotFoundError, InvalidParameterError):
+        raise ResourceNotFoundError(f"Resource {arn} does not exist.") from None
+    if pool.arn != arn:
+        raise ResourceNotFoundError(f"Resource {arn} does not exist.")
+    return pool
+
+
+@operation(IDP, "TagResource")
+def tag_resource(call: Call) -> Result:
+    _tagged_pool(call).tag(call.params["Tags"])
+    return {}
+
+
+@operation(IDP, "UntagResource")
+def untag_resource(call: Call) -> Result:
+    _tagged_pool(call).untag(call.params["TagKeys"])
+    return {}
+
+
+@operation(IDP, "ListTagsForResource")
+def list_tags_for_resource(call: Call) -> Result:
+    return {"Tags": _tagged_pool(call).tags}

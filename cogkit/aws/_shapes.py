@@ -209,9 +209,6 @@ UNSUPPORTED_POOL_MEMBERS = {
     "DeviceConfiguration": "device tracking",
     "UserPoolAddOns": "threat protection",
 }
-#: Members that only configure how AWS itself sends mail or SMS (SES, SNS, KMS).  cogkit
-#: delivers through its own MessageSender, so these are accepted and have no effect.
-DELIVERY_MEMBERS = ("EmailConfiguration", "SmsConfiguration")
 
 
 #: What UpdateUserPool does with a member it is not given.  Cognito: "If you don't provide
@@ -226,6 +223,8 @@ _POOL_RESETS: dict[str, Any] = {
     "mfa_configuration": "OFF",
     "allow_admin_create_user_only": False,
     "invitation": {},
+    "email_configuration": {},
+    "sms_configuration": {},
 }
 
 
@@ -253,6 +252,10 @@ def pool_config_in(params: Mapping[str, Any], *, creating: bool) -> dict[str, An
         ("MfaConfiguration", "mfa_configuration"),
         ("UserPoolTags", "tags"),
         ("UserPoolTier", "tier"),
+        # How AWS would send mail and SMS: kept and shown, while cogkit delivers through its
+        # own MessageSender.
+        ("EmailConfiguration", "email_configuration"),
+        ("SmsConfiguration", "sms_configuration"),
     )
     for wire, name in simple:
         if wire in params:
@@ -342,7 +345,9 @@ def pool_out(description: PoolDescription, *, domain: str | None = None) -> dict
         },
         "MfaConfiguration": config.mfa_configuration.value,
         "EstimatedNumberOfUsers": description.estimated_number_of_users,
-        "EmailConfiguration": {"EmailSendingAccount": "COGNITO_DEFAULT"},
+        "EmailConfiguration": dict(config.email_configuration)
+        or {"EmailSendingAccount": "COGNITO_DEFAULT"},
+        "SmsConfiguration": dict(config.sms_configuration) or None,
         "UserPoolTags": dict(config.tags),
         "AdminCreateUserConfig": {
             "AllowAdminCreateUserOnly": config.allow_admin_create_user_only,

@@ -34,6 +34,7 @@ from cogkit.domain.enums import (
     VerifiedAttribute,
 )
 from cogkit.domain.messages import CodeDelivery
+from cogkit.domain.pool_admin import delete_attributes, recovery_attribute
 from cogkit.domain.tokens import Grant, Tokens, TokenVerificationError
 from cogkit.domain.users import User
 from cogkit.errors import (
@@ -804,7 +805,7 @@ class AuthFlow:
             if hide:
                 return self._simulated_delivery(config, username)
             raise NotAuthorizedError("User password cannot be reset in the current state.")
-        attribute = self._recovery_attribute(config, record)
+        attribute = recovery_attribute(config, record)
         if attribute is None:
             if hide:
                 return self._simulated_delivery(config, username)
@@ -822,28 +823,6 @@ class AuthFlow:
             store_purpose="forgot_password",
             ttl=FORGOT_PASSWORD_TTL,
         )
-
-    @staticmethod
-    def _recovery_attribute(config: UserPoolConfig, record: UserRecord) -> str | None:
-        attributes = record.attributes
-
-        def verified(name: str) -> bool:
-            return bool(attributes.get(name)) and attributes.get(VERIFIED_FLAGS[name]) == "true"
-
-        order: list[str]
-        if config.account_recovery:
-            # admin_only stands alone and is refused before any user is looked up.
-            order = [
-                "email" if mechanism.name is RecoveryOption.VERIFIED_EMAIL else "phone_number"
-                for mechanism in config.account_recovery
-            ]
-        else:
-            # Without AccountRecoverySetting Cognito prefers SMS to email.
-            order = ["phone_number", "email"]
-        for name in order:
-            if verified(name):
-                return name
-        return None
 
     def confirm_forgot_password(
         self,
@@ -1057,6 +1036,14 @@ class AuthFlow:
         """``DeleteUser``: the signed-in user deletes itself."""
         _config, _client, record = self._access(access_token)
         self._rt.store.delete_user(self.pool.id, record.username)
+
+    def delete_user_attributes(self, access_token: str, names: Iterable[str]) -> None:
+        """``DeleteUserAttributes``: the signed-in user removes some of its attributes
+        (only those its app client may write)."""
+        wanted = v.string_list("user_attribute_names", names, min_len=1, max_len=32)
+        config, client, record = self._access(access_token)
+        schema = frozenset(a.name for a in config.schema)
+        delete_attributes(self._rt, config, record, wanted, writable=client.writable(schema))
 
     def global_sign_out(self, access_token: str) -> None:
         """``GlobalSignOut``: revokes every refresh token of the user and their tokens."""

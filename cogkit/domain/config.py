@@ -123,6 +123,10 @@ class UserPoolConfig:
     attributes_require_verification_before_update: tuple[VerifiedAttribute, ...] = ()
     tier: UserPoolTier = UserPoolTier.ESSENTIALS
     tags: Mapping[str, str] = attrs.field(factory=dict)
+    #: How AWS itself would send mail and SMS (SES, SNS).  cogkit delivers through its
+    #: ``MessageSender`` whatever these say; they are kept so DescribeUserPool shows them.
+    email_configuration: Mapping[str, Any] = attrs.field(factory=dict)
+    sms_configuration: Mapping[str, Any] = attrs.field(factory=dict)
 
     def attribute(self, name: str) -> SchemaAttribute | None:
         for attribute in self.schema:
@@ -316,6 +320,8 @@ def pool_config(
             changes[name] = v.string(name, value, min_len=6, max_len=140, pattern=_CODE_TEMPLATE)
         elif name == "account_recovery":
             changes[name] = _recovery(value)
+        elif name in ("email_configuration", "sms_configuration"):
+            changes[name] = dict(v.mapping(name, value))
         elif name == "tags":
             tags = v.string_map(name, value, max_key=128, max_value=256)
             if len(tags) > 50:
