@@ -14,13 +14,14 @@ import sqlalchemy as sa
 
 from cogkit import Cognito, PasswordProfile
 from cogkit.errors import ConfigurationError, InternalError, StoreConflictError
-from cogkit.stores import UserEntry, sql
+from cogkit.stores import ClientRecord, UserEntry, sql
 from cogkit.stores.sql import SCHEMA_VERSION, SQLStore, metadata, open_sql_store
 from cogkit.testing.store_suite import (
     POOL,
     StoreConformance,
     code_record,
     pool_record,
+    refresh_record,
     user_record,
 )
 
@@ -274,6 +275,15 @@ def test_a_write_for_a_vanished_pool_is_a_conflict(sql_url: str) -> None:
         assert caught.value.key is None
         with pytest.raises(StoreConflictError) as caught:
             store.put_code(code_record())
+        assert caught.value.key is None
+        with pytest.raises(StoreConflictError, match="vanished") as caught:
+            store.put_refresh_token(refresh_record("r1", "o1"))
+        assert caught.value.key is None
+        client = ClientRecord(
+            id="c1", pool_id=POOL, name="web", created_at=1.0, modified_at=1.0, config={}
+        )
+        with pytest.raises(StoreConflictError, match="vanished") as caught:
+            store.create_client(client)
         assert caught.value.key is None
     finally:
         store.close()

@@ -8,6 +8,7 @@ import json
 from collections.abc import Iterator
 from pathlib import Path
 
+import attrs
 import pytest
 
 from cogkit import Cognito, FrozenClock, Tokens
@@ -17,6 +18,7 @@ from cogkit.stores.base import Store
 from cogkit.stores.sql import open_sql_store
 from cogkit.stores.transfer import TransferError, export_store, import_store
 from cogkit.testing import make_cognito
+from cogkit.testing.store_suite import user_record
 
 PASSWORD = "Correct-horse-1"
 FLOWS = ["ALLOW_USER_PASSWORD_AUTH", "ALLOW_REFRESH_TOKEN_AUTH"]
@@ -190,6 +192,7 @@ def test_a_damaged_export_is_refused(source: Populated, change: str, message: st
 
 
 HEADER = '{"type": "cogkit-store", "format": 1}\n'
+USER = attrs.asdict(user_record("ann"))
 POOL = {
     "id": "us-east-1_AAAAAAAAA",
     "name": "p",
@@ -220,11 +223,21 @@ POOL = {
             json.dumps({"type": "pool", "record": {**POOL, "version": True}}) + "\n",
             "line 2: the pool field 'version' must be int, not bool",
         ),
+        ('{"type": "client", "record": [1, 2]}\n', "line 2: the client has no record object"),
+        (
+            json.dumps({"type": "user", "record": USER, "claims": "username:ann"}) + "\n",
+            "line 2: the user's claims must be a list of strings",
+        ),
+        (
+            json.dumps({"type": "user", "record": USER, "claims": [], "search": {"n": 1}}) + "\n",
+            "line 2: the user's search keys must map names to strings",
+        ),
+        ('{"type": "end", "counts": {}}\n\n{"type": "end"}\n', "line 4: records follow the end"),
     ],
 )
 def test_a_bad_record_line_names_the_line_and_the_fault(line: str, message: str) -> None:
     with pytest.raises(TransferError, match=message):
-        import_store(MemoryStore(), [HEADER, line])
+        import_store(MemoryStore(), io.StringIO(HEADER + line))
 
 
 def test_a_newer_export_format_is_refused() -> None:
