@@ -26,8 +26,12 @@ from collections.abc import Collection, Mapping, Sequence
 from typing import Protocol, runtime_checkable
 
 from cogkit.stores.records import (
+    AuthEventRecord,
     ClientRecord,
     CodeRecord,
+    DeviceRecord,
+    GroupRecord,
+    ItemRecord,
     PoolRecord,
     RefreshTokenRecord,
     SessionRecord,
@@ -37,8 +41,12 @@ from cogkit.stores.records import (
 )
 
 __all__ = [
+    "AuthEventStore",
     "ClientStore",
     "CodeStore",
+    "DeviceStore",
+    "GroupStore",
+    "ItemStore",
     "PoolStore",
     "RefreshTokenStore",
     "SessionStore",
@@ -226,6 +234,113 @@ class SigningKeyStore(Protocol):
 
 
 @runtime_checkable
+class GroupStore(Protocol):
+    """Protocol: groups of a pool and their members.
+
+    Deleting a group deletes its memberships; deleting a user deletes the user's.
+
+    .. versionadded:: 0.1
+    """
+
+    def create_group(self, group: GroupRecord) -> None:
+        """Raises ``StoreConflictError`` (``key="group:<name>"``) when the name is taken."""
+        ...
+
+    def get_group(self, pool_id: str, name: str) -> GroupRecord | None: ...
+    def update_group(self, group: GroupRecord, *, expected_version: int) -> GroupRecord: ...
+    def delete_group(self, pool_id: str, name: str) -> bool: ...
+    def list_groups(self, pool_id: str, *, after: str | None, limit: int) -> Sequence[GroupRecord]:
+        """Groups ordered by name."""
+        ...
+
+    def add_member(self, pool_id: str, group: str, username: str) -> bool:
+        """``False`` when already a member; ``StoreConflictError`` when the group or the
+        user does not exist."""
+        ...
+
+    def remove_member(self, pool_id: str, group: str, username: str) -> bool: ...
+    def list_members(
+        self, pool_id: str, group: str, *, after: str | None, limit: int
+    ) -> Sequence[str]:
+        """Usernames of the group's members, in order."""
+        ...
+
+    def groups_of(self, pool_id: str, username: str) -> Sequence[str]:
+        """Names of the user's groups, in order."""
+        ...
+
+
+@runtime_checkable
+class DeviceStore(Protocol):
+    """Protocol: devices of users (device tracking).
+
+    .. versionadded:: 0.1
+    """
+
+    def create_device(self, device: DeviceRecord) -> None:
+        """Raises ``StoreConflictError`` (``key="device:<key>"``) when the key exists."""
+        ...
+
+    def get_device(self, pool_id: str, key: str) -> DeviceRecord | None: ...
+    def update_device(self, device: DeviceRecord, *, expected_version: int) -> DeviceRecord: ...
+    def delete_device(self, pool_id: str, key: str) -> bool: ...
+    def list_devices(
+        self, pool_id: str, username: str | None, *, after: str | None, limit: int
+    ) -> Sequence[DeviceRecord]:
+        """A user's devices (every device of the pool for ``None``), ordered by key."""
+        ...
+
+
+@runtime_checkable
+class ItemStore(Protocol):
+    """Protocol: small objects of a pool by kind and key (resource servers, domains,
+    identity providers, import jobs, ...).  Deleting a pool deletes its items.
+
+    .. versionadded:: 0.1
+    """
+
+    def create_item(self, item: ItemRecord) -> None:
+        """Raises ``StoreConflictError`` (``key="<kind>:<key>"``) when it exists."""
+        ...
+
+    def get_item(self, pool_id: str, kind: str, key: str) -> ItemRecord | None: ...
+    def update_item(self, item: ItemRecord, *, expected_version: int) -> ItemRecord: ...
+    def delete_item(self, pool_id: str, kind: str, key: str) -> bool: ...
+    def list_items(
+        self, pool_id: str, kind: str, *, after: str | None, limit: int
+    ) -> Sequence[ItemRecord]:
+        """Items of one kind ordered by key."""
+        ...
+
+
+@runtime_checkable
+class AuthEventStore(Protocol):
+    """Protocol: a user's authentication events, newest first.
+
+    .. versionadded:: 0.1
+    """
+
+    def add_auth_event(self, event: AuthEventRecord) -> None: ...
+    def get_auth_event(
+        self, pool_id: str, username: str, event_id: str
+    ) -> AuthEventRecord | None: ...
+    def update_auth_event(
+        self, event: AuthEventRecord, *, expected_version: int
+    ) -> AuthEventRecord: ...
+    def list_auth_events(
+        self,
+        pool_id: str,
+        username: str,
+        *,
+        before: tuple[float, str] | None,
+        limit: int,
+    ) -> Sequence[AuthEventRecord]:
+        """Events ordered newest first by ``(created_at, event_id)``, starting below
+        ``before``."""
+        ...
+
+
+@runtime_checkable
 class Store(
     PoolStore,
     ClientStore,
@@ -234,6 +349,10 @@ class Store(
     SessionStore,
     RefreshTokenStore,
     SigningKeyStore,
+    GroupStore,
+    DeviceStore,
+    ItemStore,
+    AuthEventStore,
     Protocol,
 ):
     """Protocol: everything cogkit keeps.  ``MemoryStore`` is the reference implementation."""

@@ -17,8 +17,12 @@ import attrs
 
 from cogkit.errors import StoreConflictError
 from cogkit.stores.records import (
+    AuthEventRecord,
     ClientRecord,
     CodeRecord,
+    DeviceRecord,
+    GroupRecord,
+    ItemRecord,
     PoolRecord,
     RefreshTokenRecord,
     SessionRecord,
@@ -34,9 +38,19 @@ class _PoolData:
     __slots__ = (
         "claims",
         "codes",
+        "device_keys",
+        "devices",
+        "event_records",
+        "events",
+        "group_members",
+        "group_names",
+        "groups",
         "index",
+        "items",
         "keys",
         "user_claims",
+        "user_devices",
+        "user_groups",
         "user_search",
         "usernames",
         "users",
@@ -51,6 +65,16 @@ class _PoolData:
         self.index: dict[str, list[tuple[str, str]]] = {}
         self.codes: dict[tuple[str, str], CodeRecord] = {}
         self.keys: list[SigningKeyRecord] = []
+        self.groups: dict[str, GroupRecord] = {}
+        self.group_names: list[str] = []
+        self.group_members: dict[str, list[str]] = {}
+        self.user_groups: dict[str, set[str]] = {}
+        self.devices: dict[str, DeviceRecord] = {}
+        self.device_keys: list[str] = []
+        self.user_devices: dict[str, list[str]] = {}
+        self.items: dict[str, dict[str, ItemRecord]] = {}
+        self.events: dict[str, list[tuple[float, str]]] = {}
+        self.event_records: dict[tuple[str, str], AuthEventRecord] = {}
 
 
 class MemoryStore:
@@ -65,6 +89,8 @@ class MemoryStore:
         self._refresh: dict[str, RefreshTokenRecord] = {}
         self._families: dict[str, str] = {}
         self._user_refresh: dict[tuple[str, str], set[str]] = {}
+        # Service-wide items (pool_id ""), such as domain names unique across pools.
+        self._global = _PoolData()
 
     def __repr__(self) -> str:
         return f"MemoryStore({len(self._pools)} pools)"
@@ -255,6 +281,13 @@ class MemoryStore:
                 token = self._refresh.pop(digest, None)
                 if token is not None:
                     self._families.pop(token.origin_jti, None)
+            for group in data.user_groups.pop(username, set()):
+                _remove_sorted(data.group_members[group], username)
+            for key in data.user_devices.pop(username, []):
+                del data.devices[key]
+                _remove_sorted(data.device_keys, key)
+            for _created, event_id in data.events.pop(username, []):
+                del data.event_records[(username, event_id)]
             return True
 
     def list_users(
@@ -484,3 +517,236 @@ class MemoryStore:
     def list_signing_keys(self, pool_id: str) -> Sequence[SigningKeyRecord]:
         data = self._data.get(pool_id)
         return [] if data is None else list(data.keys)
+
+    # -- groups ------------------------------------------------------------------------
+
+    def create_group(self, group: GroupRecord) -> None:
+        with self._lock:
+            data = self._pool(group.pool_id)
+            if group.name in data.groups:
+                raise StoreConflictError("group exists", key=f"group:{group.name}")
+            data.groups[group.name] = group
+            bisect.insort(data.group_names, group.name)
+            data.group_members[group.name] = []
+
+    def get_group(self, pool_id: str, name: str) -> GroupRecord | None:
+        data = self._data.get(pool_id)
+        return None if data is None else data.groups.get(name)
+
+    def update_group(self, group: GroupRecord, *, expected_version: int) -> GroupRecord:
+        with self._lock:
+            data = self._pool(group.pool_id)
+            current = data.groups.get(group.name)
+            if current is None or current.version != expected_version:
+                raise StoreConflictError(f"group {group.name!r} changed or vanished")
+            stored = attrs.evolve(group, version=expected_version + 1)
+            data.groups[group.name] = stored
+            return stored
+
+    def delete_group(self, pool_id: str, name: str) -> bool:
+        with self._lock:
+            data = self._data.get(pool_id)
+            if data is None or data.groups.pop(name, None) is None:
+                return False
+            _remove_sorted(data.group_names, name)
+            for username in data.group_members.pop(name, []):
+                data.user_groups[username].discard(name)
+            return True
+
+    def list_groups(self, pool_id: str, *, after: str | None, limit: int) -> Sequence[GroupRecord]:
+        with self._lock:
+            data = self._data.get(pool_id)
+            if data is None:
+                return []
+            names = _page(data.group_names, after, limit)
+            return [data.groups[n] for n in names]
+
+    def add_member(self, pool_id: str, group: str, username: str) -> bool:
+        with self._lock:
+            data = self._pool(pool_id)
+            if group not in data.groups or username not in data.users:
+                raise StoreConflictError("group or user vanished")
+            groups = data.user_groups.setdefault(username, set())
+            if group in groups:
+                return False
+            groups.add(group)
+            bisect.insort(data.group_members[group], username)
+            return True
+
+    def remove_member(self, pool_id: str, group: str, username: str) -> bool:
+        with self._lock:
+            data = self._data.get(pool_id)
+            groups = None if data is None else data.user_groups.get(username)
+            if data is None or groups is None or group not in groups:
+                return False
+            groups.discard(group)
+            _remove_sorted(data.group_members[group], username)
+            return True
+
+    def list_members(
+        self, pool_id: str, group: str, *, after: str | None, limit: int
+    ) -> Sequence[str]:
+        with self._lock:
+            data = self._data.get(pool_id)
+            if data is None:
+                return []
+            return _page(data.group_members.get(group, []), after, limit)
+
+    def groups_of(self, pool_id: str, username: str) -> Sequence[str]:
+        with self._lock:
+            data = self._data.get(pool_id)
+            return [] if data is None else sorted(data.user_groups.get(username, ()))
+
+    # -- devices -----------------------------------------------------------------------
+
+    def create_device(self, device: DeviceRecord) -> None:
+        with self._lock:
+            data = self._pool(device.pool_id)
+            if device.key in data.devices:
+                raise StoreConflictError("device exists", key=f"device:{device.key}")
+            if device.username not in data.users:
+                raise StoreConflictError(f"user {device.username!r} vanished")
+            data.devices[device.key] = device
+            bisect.insort(data.device_keys, device.key)
+            bisect.insort(data.user_devices.setdefault(device.username, []), device.key)
+
+    def get_device(self, pool_id: str, key: str) -> DeviceRecord | None:
+        data = self._data.get(pool_id)
+        return None if data is None else data.devices.get(key)
+
+    def update_device(self, device: DeviceRecord, *, expected_version: int) -> DeviceRecord:
+        with self._lock:
+            data = self._pool(device.pool_id)
+            current = data.devices.get(device.key)
+            if (
+                current is None
+                or current.version != expected_version
+                or current.username != device.username
+            ):
+                raise StoreConflictError(f"device {device.key!r} changed or vanished")
+            stored = attrs.evolve(device, version=expected_version + 1)
+            data.devices[device.key] = stored
+            return stored
+
+    def delete_device(self, pool_id: str, key: str) -> bool:
+        with self._lock:
+            data = self._data.get(pool_id)
+            device = None if data is None else data.devices.pop(key, None)
+            if data is None or device is None:
+                return False
+            _remove_sorted(data.device_keys, key)
+            _remove_sorted(data.user_devices[device.username], key)
+            return True
+
+    def list_devices(
+        self, pool_id: str, username: str | None, *, after: str | None, limit: int
+    ) -> Sequence[DeviceRecord]:
+        with self._lock:
+            data = self._data.get(pool_id)
+            if data is None:
+                return []
+            keys = data.device_keys if username is None else data.user_devices.get(username, [])
+            return [data.devices[k] for k in _page(keys, after, limit)]
+
+    # -- items -------------------------------------------------------------------------
+
+    def _items(self, pool_id: str, kind: str, *, create: bool) -> dict[str, ItemRecord] | None:
+        data = self._global if pool_id == "" else self._data.get(pool_id)
+        if data is None:
+            if create:
+                raise StoreConflictError(f"pool {pool_id} vanished")
+            return None
+        if create:
+            return data.items.setdefault(kind, {})
+        return data.items.get(kind)
+
+    def create_item(self, item: ItemRecord) -> None:
+        with self._lock:
+            items = self._items(item.pool_id, item.kind, create=True)
+            assert items is not None
+            if item.key in items:
+                raise StoreConflictError("item exists", key=f"{item.kind}:{item.key}")
+            items[item.key] = item
+
+    def get_item(self, pool_id: str, kind: str, key: str) -> ItemRecord | None:
+        items = self._items(pool_id, kind, create=False)
+        return None if items is None else items.get(key)
+
+    def update_item(self, item: ItemRecord, *, expected_version: int) -> ItemRecord:
+        with self._lock:
+            items = self._items(item.pool_id, item.kind, create=False)
+            current = None if items is None else items.get(item.key)
+            if items is None or current is None or current.version != expected_version:
+                raise StoreConflictError(f"{item.kind} {item.key!r} changed or vanished")
+            stored = attrs.evolve(item, version=expected_version + 1)
+            items[item.key] = stored
+            return stored
+
+    def delete_item(self, pool_id: str, kind: str, key: str) -> bool:
+        with self._lock:
+            items = self._items(pool_id, kind, create=False)
+            return items is not None and items.pop(key, None) is not None
+
+    def list_items(
+        self, pool_id: str, kind: str, *, after: str | None, limit: int
+    ) -> Sequence[ItemRecord]:
+        with self._lock:
+            items = self._items(pool_id, kind, create=False)
+            if not items:
+                return []
+            return [items[k] for k in _page(sorted(items), after, limit)]
+
+    # -- auth events -------------------------------------------------------------------
+
+    def add_auth_event(self, event: AuthEventRecord) -> None:
+        with self._lock:
+            data = self._pool(event.pool_id)
+            if event.username not in data.users:
+                raise StoreConflictError(f"user {event.username!r} vanished")
+            if (event.username, event.event_id) in data.event_records:
+                raise StoreConflictError("event exists", key=f"event:{event.event_id}")
+            data.event_records[(event.username, event.event_id)] = event
+            bisect.insort(
+                data.events.setdefault(event.username, []), (event.created_at, event.event_id)
+            )
+
+    def get_auth_event(self, pool_id: str, username: str, event_id: str) -> AuthEventRecord | None:
+        data = self._data.get(pool_id)
+        return None if data is None else data.event_records.get((username, event_id))
+
+    def update_auth_event(
+        self, event: AuthEventRecord, *, expected_version: int
+    ) -> AuthEventRecord:
+        with self._lock:
+            data = self._pool(event.pool_id)
+            current = data.event_records.get((event.username, event.event_id))
+            if current is None or current.version != expected_version:
+                raise StoreConflictError(f"event {event.event_id!r} changed or vanished")
+            stored = attrs.evolve(
+                event, created_at=current.created_at, version=expected_version + 1
+            )
+            data.event_records[(event.username, event.event_id)] = stored
+            return stored
+
+    def list_auth_events(
+        self, pool_id: str, username: str, *, before: tuple[float, str] | None, limit: int
+    ) -> Sequence[AuthEventRecord]:
+        with self._lock:
+            data = self._data.get(pool_id)
+            if data is None or limit <= 0:
+                return []
+            keys = data.events.get(username, [])
+            end = bisect.bisect_left(keys, before) if before is not None else len(keys)
+            chosen = keys[max(0, end - limit) : end]
+            return [data.event_records[(username, k[1])] for k in reversed(chosen)]
+
+
+def _remove_sorted(values: list[str], value: str) -> None:
+    i = bisect.bisect_left(values, value)
+    if i < len(values) and values[i] == value:
+        del values[i]
+
+
+def _page(values: list[str], after: str | None, limit: int) -> list[str]:
+    start = bisect.bisect_right(values, after) if after is not None else 0
+    return values[start : start + max(limit, 0)]

@@ -14,8 +14,12 @@ from typing import Any
 import attrs
 
 __all__ = [
+    "AuthEventRecord",
     "ClientRecord",
     "CodeRecord",
+    "DeviceRecord",
+    "GroupRecord",
+    "ItemRecord",
     "PoolRecord",
     "RefreshTokenRecord",
     "SessionRecord",
@@ -153,3 +157,63 @@ class SigningKeyRecord:
     created_at: float
     #: Active keys sign new tokens; retired keys still verify until removed.
     active: bool = True
+
+
+@attrs.frozen
+class GroupRecord:
+    """A group of a pool; members are kept separately (``add_member``)."""
+
+    pool_id: str
+    name: str
+    created_at: float
+    modified_at: float
+    description: str | None = None
+    role_arn: str | None = None
+    precedence: int | None = None
+    version: int = 0
+
+
+@attrs.frozen
+class DeviceRecord:
+    """A device a user signed in from (device tracking), with its SRP verifier in
+    ``extra`` (kept out of ``repr``)."""
+
+    pool_id: str
+    username: str
+    key: str
+    group_key: str
+    created_at: float
+    modified_at: float
+    last_authenticated_at: float | None = None
+    #: ``"remembered"``, ``"not_remembered"``, or ``None`` while unconfirmed.
+    remembered: str | None = None
+    attributes: Mapping[str, str] = attrs.field(converter=_frozen_map, factory=dict)
+    extra: Mapping[str, Any] = attrs.field(converter=_frozen_map, factory=dict, repr=False)
+    version: int = 0
+
+
+@attrs.frozen
+class ItemRecord:
+    """A small object of a pool kept by kind and key: a resource server, a domain, an
+    identity provider, an import job...  ``pool_id`` ``""`` holds service-wide items
+    (such as domain names, unique across pools)."""
+
+    pool_id: str
+    kind: str
+    key: str
+    created_at: float
+    modified_at: float
+    data: Mapping[str, Any] = attrs.field(converter=_frozen_map, factory=dict, repr=False)
+    version: int = 0
+
+
+@attrs.frozen
+class AuthEventRecord:
+    """One authentication event of a user (sign-in, sign-up, ...) and its feedback."""
+
+    pool_id: str
+    username: str
+    event_id: str
+    created_at: float
+    data: Mapping[str, Any] = attrs.field(converter=_frozen_map, factory=dict)
+    version: int = 0

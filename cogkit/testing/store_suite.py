@@ -27,8 +27,12 @@ import pytest
 from cogkit.errors import StoreConflictError
 from cogkit.stores.base import Store
 from cogkit.stores.records import (
+    AuthEventRecord,
     ClientRecord,
     CodeRecord,
+    DeviceRecord,
+    GroupRecord,
+    ItemRecord,
     PoolRecord,
     RefreshTokenRecord,
     SessionRecord,
@@ -623,3 +627,273 @@ class StoreConformance:
         keys = {k.kid: k for k in pooled.list_signing_keys(POOL)}
         assert keys["k1"].active is False and len(keys) == 2
         assert list(pooled.list_signing_keys(OTHER_POOL)) == []
+
+    # -- groups --------------------------------------------------------------------------
+
+    def _group(self, name: str, pool_id: str = POOL, **changes: Any) -> GroupRecord:
+        return attrs.evolve(
+            GroupRecord(
+                pool_id=pool_id,
+                name=name,
+                created_at=1.0,
+                modified_at=1.0,
+                description="d",
+                role_arn="arn:aws:iam::123456789012:role/r",
+                precedence=3,
+            ),
+            **changes,
+        )
+
+    def _users(self, store: Store, *names: str) -> None:
+        for name in names:
+            store.create_user(user_record(name), claims={f"username:{name}"}, search={})
+
+    def test_group_round_trips_and_updates(self, pooled: Store) -> None:
+        pooled.create_group(self._group("admins"))
+        assert pooled.get_group(POOL, "admins") == self._group("admins")
+        assert pooled.get_group(OTHER_POOL, "admins") is None
+        stored = pooled.update_group(
+            self._group("admins", precedence=None, description=None), expected_version=0
+        )
+        assert stored.version == 1 and pooled.get_group(POOL, "admins") == stored
+        with pytest.raises(StoreConflictError):
+            pooled.update_group(self._group("admins"), expected_version=0)
+
+    def test_group_names_are_unique_per_pool(self, pooled: Store) -> None:
+        pooled.create_group(self._group("admins"))
+        with pytest.raises(StoreConflictError) as caught:
+            pooled.create_group(self._group("admins", description="again"))
+        assert caught.value.key == "group:admins"
+        pooled.create_group(self._group("admins", OTHER_POOL))
+
+    def test_groups_list_by_name_with_paging(self, pooled: Store) -> None:
+        for name in ("c", "a", "d", "b"):
+            pooled.create_group(self._group(name))
+        first = pooled.list_groups(POOL, after=None, limit=3)
+        rest = pooled.list_groups(POOL, after=first[-1].name, limit=3)
+        assert [g.name for g in (*first, *rest)] == ["a", "b", "c", "d"]
+
+    def test_members_are_added_once_and_listed_in_order(self, pooled: Store) -> None:
+        self._users(pooled, "bob", "ann", "cy")
+        pooled.create_group(self._group("g"))
+        assert pooled.add_member(POOL, "g", "bob") is True
+        assert pooled.add_member(POOL, "g", "bob") is False
+        pooled.add_member(POOL, "g", "ann")
+        pooled.add_member(POOL, "g", "cy")
+        first = pooled.list_members(POOL, "g", after=None, limit=2)
+        rest = pooled.list_members(POOL, "g", after=first[-1], limit=2)
+        assert [*first, *rest] == ["ann", "bob", "cy"]
+        assert list(pooled.groups_of(POOL, "bob")) == ["g"]
+
+    def test_membership_needs_group_and_user(self, pooled: Store) -> None:
+        self._users(pooled, "ann")
+        pooled.create_group(self._group("g"))
+        with pytest.raises(StoreConflictError):
+            pooled.add_member(POOL, "nope", "ann")
+        with pytest.raises(StoreConflictError):
+            pooled.add_member(POOL, "g", "ghost")
+
+    def test_removing_members(self, pooled: Store) -> None:
+        self._users(pooled, "ann")
+        pooled.create_group(self._group("g"))
+        pooled.create_group(self._group("h"))
+        pooled.add_member(POOL, "g", "ann")
+        pooled.add_member(POOL, "h", "ann")
+        assert pooled.remove_member(POOL, "g", "ann") is True
+        assert pooled.remove_member(POOL, "g", "ann") is False
+        assert list(pooled.groups_of(POOL, "ann")) == ["h"]
+        assert list(pooled.list_members(POOL, "g", after=None, limit=10)) == []
+
+    def test_deleting_a_group_ends_its_memberships(self, pooled: Store) -> None:
+        self._users(pooled, "ann")
+        pooled.create_group(self._group("g"))
+        pooled.add_member(POOL, "g", "ann")
+        assert pooled.delete_group(POOL, "g") is True
+        assert pooled.delete_group(POOL, "g") is False
+        assert list(pooled.groups_of(POOL, "ann")) == []
+        pooled.create_group(self._group("g"))
+        assert list(pooled.list_members(POOL, "g", after=None, limit=10)) == []
+
+    def test_deleting_a_user_ends_its_memberships(self, pooled: Store) -> None:
+        self._users(pooled, "ann", "bob")
+        pooled.create_group(self._group("g"))
+        pooled.add_member(POOL, "g", "ann")
+        pooled.add_member(POOL, "g", "bob")
+        pooled.delete_user(POOL, "ann")
+        assert list(pooled.list_members(POOL, "g", after=None, limit=10)) == ["bob"]
+        self._users(pooled, "ann")
+        assert list(pooled.groups_of(POOL, "ann")) == []
+
+    def test_concurrent_adds_count_once(self, pooled: Store) -> None:
+        self._users(pooled, "ann")
+        pooled.create_group(self._group("g"))
+        results = race(8, lambda _: pooled.add_member(POOL, "g", "ann"))
+        assert results.count(True) == 1
+        assert results.count(False) == 7
+
+    # -- devices -------------------------------------------------------------------------
+
+    def _device(self, key: str, username: str = "ann", **changes: Any) -> DeviceRecord:
+        return attrs.evolve(
+            DeviceRecord(
+                pool_id=POOL,
+                username=username,
+                key=key,
+                group_key="-grp",
+                created_at=1.0,
+                modified_at=1.0,
+                attributes={"device_name": "phone"},
+                extra={"salt": "ab", "verifier": "cd"},
+            ),
+            **changes,
+        )
+
+    def test_device_round_trips_and_updates(self, pooled: Store) -> None:
+        self._users(pooled, "ann")
+        pooled.create_device(self._device("us-east-1_d1"))
+        assert pooled.get_device(POOL, "us-east-1_d1") == self._device("us-east-1_d1")
+        stored = pooled.update_device(
+            self._device("us-east-1_d1", remembered="remembered", last_authenticated_at=5.0),
+            expected_version=0,
+        )
+        assert stored.version == 1 and pooled.get_device(POOL, "us-east-1_d1") == stored
+        with pytest.raises(StoreConflictError):
+            pooled.update_device(self._device("us-east-1_d1"), expected_version=0)
+
+    def test_device_keys_are_unique_and_need_their_user(self, pooled: Store) -> None:
+        self._users(pooled, "ann")
+        pooled.create_device(self._device("d1"))
+        with pytest.raises(StoreConflictError) as caught:
+            pooled.create_device(self._device("d1"))
+        assert caught.value.key == "device:d1"
+        with pytest.raises(StoreConflictError):
+            pooled.create_device(self._device("d2", username="ghost"))
+
+    def test_devices_list_per_user_or_pool(self, pooled: Store) -> None:
+        self._users(pooled, "ann", "bob")
+        for key, user in (("d3", "ann"), ("d1", "ann"), ("d2", "bob"), ("d0", "ann")):
+            pooled.create_device(self._device(key, user))
+        first = pooled.list_devices(POOL, "ann", after=None, limit=2)
+        rest = pooled.list_devices(POOL, "ann", after=first[-1].key, limit=2)
+        assert [d.key for d in (*first, *rest)] == ["d0", "d1", "d3"]
+        assert [d.key for d in pooled.list_devices(POOL, None, after=None, limit=10)] == [
+            "d0",
+            "d1",
+            "d2",
+            "d3",
+        ]
+
+    def test_deleting_devices_and_their_users(self, pooled: Store) -> None:
+        self._users(pooled, "ann", "bob")
+        pooled.create_device(self._device("d1"))
+        pooled.create_device(self._device("d2"))
+        pooled.create_device(self._device("d3", "bob"))
+        assert pooled.delete_device(POOL, "d1") is True
+        assert pooled.delete_device(POOL, "d1") is False
+        pooled.delete_user(POOL, "ann")
+        assert pooled.get_device(POOL, "d2") is None
+        assert [d.key for d in pooled.list_devices(POOL, None, after=None, limit=10)] == ["d3"]
+
+    # -- items ---------------------------------------------------------------------------
+
+    def _item(
+        self, key: str, kind: str = "resource_server", pool_id: str = POOL, **changes: Any
+    ) -> ItemRecord:
+        return attrs.evolve(
+            ItemRecord(
+                pool_id=pool_id,
+                kind=kind,
+                key=key,
+                created_at=1.0,
+                modified_at=1.0,
+                data={"name": key, "scopes": [1, 2]},
+            ),
+            **changes,
+        )
+
+    def test_item_round_trips_and_updates(self, pooled: Store) -> None:
+        pooled.create_item(self._item("api"))
+        assert pooled.get_item(POOL, "resource_server", "api") == self._item("api")
+        assert pooled.get_item(POOL, "domain", "api") is None
+        stored = pooled.update_item(self._item("api", data={"name": "x"}), expected_version=0)
+        assert stored.version == 1
+        assert pooled.get_item(POOL, "resource_server", "api") == stored
+        with pytest.raises(StoreConflictError):
+            pooled.update_item(self._item("api"), expected_version=0)
+
+    def test_item_keys_are_unique_per_pool_and_kind(self, pooled: Store) -> None:
+        pooled.create_item(self._item("api"))
+        with pytest.raises(StoreConflictError) as caught:
+            pooled.create_item(self._item("api"))
+        assert caught.value.key == "resource_server:api"
+        pooled.create_item(self._item("api", kind="domain"))
+        pooled.create_item(self._item("api", pool_id=OTHER_POOL))
+
+    def test_service_wide_items_live_outside_pools(self, pooled: Store) -> None:
+        pooled.create_item(self._item("auth-prefix", kind="domain", pool_id=""))
+        with pytest.raises(StoreConflictError):
+            pooled.create_item(self._item("auth-prefix", kind="domain", pool_id=""))
+        pooled.delete_pool(POOL)
+        assert pooled.get_item("", "domain", "auth-prefix") is not None
+        assert pooled.delete_item("", "domain", "auth-prefix") is True
+
+    def test_items_list_by_key_and_die_with_their_pool(self, pooled: Store) -> None:
+        for key in ("c", "a", "b"):
+            pooled.create_item(self._item(key))
+        first = pooled.list_items(POOL, "resource_server", after=None, limit=2)
+        rest = pooled.list_items(POOL, "resource_server", after=first[-1].key, limit=2)
+        assert [i.key for i in (*first, *rest)] == ["a", "b", "c"]
+        assert pooled.delete_item(POOL, "resource_server", "a") is True
+        assert pooled.delete_item(POOL, "resource_server", "a") is False
+        pooled.delete_pool(POOL)
+        assert pooled.get_item(POOL, "resource_server", "b") is None
+
+    # -- auth events ---------------------------------------------------------------------
+
+    def _event(
+        self, event_id: str, at: float, username: str = "ann", **changes: Any
+    ) -> AuthEventRecord:
+        return attrs.evolve(
+            AuthEventRecord(
+                pool_id=POOL,
+                username=username,
+                event_id=event_id,
+                created_at=at,
+                data={"type": "SignIn", "response": "Pass"},
+            ),
+            **changes,
+        )
+
+    def test_events_list_newest_first_with_paging(self, pooled: Store) -> None:
+        self._users(pooled, "ann", "bob")
+        for event_id, at in (("e1", 1.0), ("e3", 3.0), ("e2", 2.0), ("e4", 3.0)):
+            pooled.add_auth_event(self._event(event_id, at))
+        pooled.add_auth_event(self._event("x", 9.0, "bob"))
+        first = pooled.list_auth_events(POOL, "ann", before=None, limit=3)
+        last = first[-1]
+        rest = pooled.list_auth_events(
+            POOL, "ann", before=(last.created_at, last.event_id), limit=3
+        )
+        assert [e.event_id for e in (*first, *rest)] == ["e4", "e3", "e2", "e1"]
+
+    def test_event_round_trips_and_updates(self, pooled: Store) -> None:
+        self._users(pooled, "ann")
+        pooled.add_auth_event(self._event("e1", 1.0))
+        assert pooled.get_auth_event(POOL, "ann", "e1") == self._event("e1", 1.0)
+        changed = self._event("e1", 1.0, data={"type": "SignIn", "feedback": "Valid"})
+        stored = pooled.update_auth_event(changed, expected_version=0)
+        assert stored.version == 1
+        assert pooled.get_auth_event(POOL, "ann", "e1") == stored
+        with pytest.raises(StoreConflictError):
+            pooled.update_auth_event(changed, expected_version=0)
+        with pytest.raises(StoreConflictError):
+            pooled.add_auth_event(self._event("e1", 2.0))
+
+    def test_events_need_their_user_and_die_with_it(self, pooled: Store) -> None:
+        with pytest.raises(StoreConflictError):
+            pooled.add_auth_event(self._event("e1", 1.0, "ghost"))
+        self._users(pooled, "ann")
+        pooled.add_auth_event(self._event("e1", 1.0))
+        pooled.delete_user(POOL, "ann")
+        assert pooled.get_auth_event(POOL, "ann", "e1") is None
+        assert list(pooled.list_auth_events(POOL, "ann", before=None, limit=5)) == []
