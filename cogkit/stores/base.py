@@ -312,6 +312,16 @@ class ItemStore(Protocol):
         """Items of one kind ordered by key."""
         ...
 
+    def list_pool_items(
+        self, pool_id: str, *, after: tuple[str, str] | None, limit: int
+    ) -> Sequence[ItemRecord]:
+        """Items of every kind ordered by ``(kind, key)`` (``pool_id`` ``""``: the
+        service-wide ones), for exports.
+
+        .. versionadded:: 0.1
+        """
+        ...
+
 
 @runtime_checkable
 class AuthEventStore(Protocol):

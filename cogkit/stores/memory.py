@@ -283,9 +283,9 @@ class MemoryStore:
                     self._families.pop(token.origin_jti, None)
             for group in data.user_groups.pop(username, set()):
                 _remove_sorted(data.group_members[group], username)
-            for key in data.user_devices.pop(username, []):
-                del data.devices[key]
-                _remove_sorted(data.device_keys, key)
+            for device_key in data.user_devices.pop(username, []):
+                del data.devices[device_key]
+                _remove_sorted(data.device_keys, device_key)
             for _created, event_id in data.events.pop(username, []):
                 del data.event_records[(username, event_id)]
             return True
@@ -695,6 +695,24 @@ class MemoryStore:
             if not items:
                 return []
             return [items[k] for k in _page(sorted(items), after, limit)]
+
+    def list_pool_items(
+        self, pool_id: str, *, after: tuple[str, str] | None, limit: int
+    ) -> Sequence[ItemRecord]:
+        with self._lock:
+            data = self._global if pool_id == "" else self._data.get(pool_id)
+            if data is None or limit <= 0:
+                return []
+            keys = heapq.nsmallest(
+                limit,
+                (
+                    (kind, key)
+                    for kind, of_kind in data.items.items()
+                    for key in of_kind
+                    if after is None or (kind, key) > after
+                ),
+            )
+            return [data.items[kind][key] for kind, key in keys]
 
     # -- auth events -------------------------------------------------------------------
 

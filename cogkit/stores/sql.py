@@ -63,8 +63,12 @@ import attrs
 
 from cogkit.errors import ConfigurationError, InternalError, StoreConflictError
 from cogkit.stores.records import (
+    AuthEventRecord,
     ClientRecord,
     CodeRecord,
+    DeviceRecord,
+    GroupRecord,
+    ItemRecord,
     PoolRecord,
     RefreshTokenRecord,
     SessionRecord,
@@ -126,7 +130,7 @@ metadata = sa.MetaData(
     naming_convention={
         "pk": "%(table_name)s_pkey",
         "uq": "%(table_name)s_%(column_0_name)s_key",
-        "fk": "%(table_name)s_%(column_0_name)s_fkey",
+        "fk": "%(table_name)s_%(column_0_N_name)s_fkey",
         "ix": "%(table_name)s_%(column_0_N_name)s_idx",
     }
 )
@@ -286,6 +290,83 @@ signing_keys = sa.Table(
     sa.Column("active", sa.Boolean, nullable=False),
 )
 
+groups = sa.Table(
+    "cogkit_groups",
+    metadata,
+    sa.Column("pool_id", _Key, _pool_ref(), primary_key=True),
+    sa.Column("name", _Key, primary_key=True),
+    sa.Column("created_at", _Time, nullable=False),
+    sa.Column("modified_at", _Time, nullable=False),
+    sa.Column("description", sa.String),
+    sa.Column("role_arn", sa.String),
+    sa.Column("precedence", sa.Integer),
+    sa.Column("version", sa.Integer, nullable=False),
+)
+
+# Who is in which group: the primary key makes a membership exist once; the foreign keys
+# make it need (and end with) both its group and its user.
+members = sa.Table(
+    "cogkit_group_members",
+    metadata,
+    sa.Column("pool_id", _Key, primary_key=True),
+    sa.Column("group_name", _Key, primary_key=True),
+    sa.Column("username", _Key, primary_key=True),
+    sa.ForeignKeyConstraint(
+        ["pool_id", "group_name"],
+        ["cogkit_groups.pool_id", "cogkit_groups.name"],
+        ondelete="CASCADE",
+    ),
+    _user_ref(),
+    sa.Index(None, "pool_id", "username", "group_name"),
+    sqlite_with_rowid=False,
+)
+
+devices = sa.Table(
+    "cogkit_devices",
+    metadata,
+    sa.Column("pool_id", _Key, primary_key=True),
+    sa.Column("username", _Key, nullable=False),
+    sa.Column("key", _Key, primary_key=True),
+    sa.Column("group_key", sa.String, nullable=False),
+    sa.Column("created_at", _Time, nullable=False),
+    sa.Column("modified_at", _Time, nullable=False),
+    sa.Column("last_authenticated_at", _Time),
+    sa.Column("remembered", sa.String),
+    sa.Column("attributes", sa.JSON, nullable=False),
+    sa.Column("extra", sa.JSON, nullable=False),
+    sa.Column("version", sa.Integer, nullable=False),
+    _user_ref(),
+    sa.Index(None, "pool_id", "username", "key"),
+)
+
+# Items of a pool by kind and key; pool_id "" holds service-wide items (no pool row), so
+# there is no foreign key: delete_pool removes a pool's items itself.
+items = sa.Table(
+    "cogkit_items",
+    metadata,
+    sa.Column("pool_id", _Key, primary_key=True),
+    sa.Column("kind", _Key, primary_key=True),
+    sa.Column("key", _Key, primary_key=True),
+    sa.Column("created_at", _Time, nullable=False),
+    sa.Column("modified_at", _Time, nullable=False),
+    sa.Column("data", sa.JSON, nullable=False),
+    sa.Column("version", sa.Integer, nullable=False),
+)
+
+auth_events = sa.Table(
+    "cogkit_auth_events",
+    metadata,
+    sa.Column("pool_id", _Key, primary_key=True),
+    sa.Column("username", _Key, primary_key=True),
+    sa.Column("event_id", _Key, primary_key=True),
+    sa.Column("created_at", _Time, nullable=False),
+    sa.Column("data", sa.JSON, nullable=False),
+    sa.Column("version", sa.Integer, nullable=False),
+    _user_ref(),
+    # Newest first: the listing walks this index backwards.
+    sa.Index(None, "pool_id", "username", "created_at", "event_id"),
+)
+
 #: Which table keeps which record (``cogkit_users`` keeps ``UserRecord`` and so on).
 RECORD_TABLES: Final[Mapping[type[Any], sa.Table]] = {
     PoolRecord: pools,
@@ -295,6 +376,10 @@ RECORD_TABLES: Final[Mapping[type[Any], sa.Table]] = {
     SessionRecord: sessions,
     RefreshTokenRecord: refresh_tokens,
     SigningKeyRecord: signing_keys,
+    GroupRecord: groups,
+    DeviceRecord: devices,
+    ItemRecord: items,
+    AuthEventRecord: auth_events,
 }
 
 
@@ -623,19 +708,76 @@ def _q_keys(_dialect: str) -> _Spec:
     return _Spec(query, SigningKeyRecord, k)
 
 
+def _q_insert_once(dialect: str, table_name: str) -> _Spec:
+    """An INSERT that does nothing when the row exists (0 rows changed)."""
+    insert = sa_postgresql.insert if dialect == "postgresql" else sa_sqlite.insert
+    return _Spec(insert(metadata.tables[table_name]).on_conflict_do_nothing())
+
+
+def _q_names(
+    _dialect: str, table_name: str, column: str, scope: tuple[str, ...], after: bool
+) -> _Spec:
+    """One column of the rows of ``scope``, in order, after ``:after`` when asked."""
+    table = metadata.tables[table_name]
+    query = sa.select(table.c[column]).where(*_where_key(table, *scope))
+    if after:
+        query = query.where(table.c[column] > _p("after", table.c[column]))
+    return _Spec(query.order_by(table.c[column]).limit(_limit()))
+
+
+def _q_pool_lock(_dialect: str) -> _Spec:
+    """The pool's row, share-locked (PostgreSQL) until the transaction ends, so the pool
+    cannot be deleted under a write that needs it (SQLite's write lock does that)."""
+    return _Spec(sa.select(pools.c.id).where(*_where_key(pools, "id")).with_for_update(read=True))
+
+
+def _q_update_event(_dialect: str) -> _Spec:
+    """An event's data and version (its time never changes); returns that time."""
+    e = auth_events
+    query = (
+        e.update()
+        .where(
+            *_where_key(e, "pool_id", "username", "event_id"),
+            e.c.version == _p("k_version", e.c.version),
+        )
+        .values(data=_p("data", e.c.data), version=_p("version", e.c.version))
+        .returning(e.c.created_at)
+    )
+    return _Spec(query)
+
+
+def _q_events(_dialect: str, before: bool) -> _Spec:
+    """A user's events newest first, below ``(:before_created_at, :before_event_id)``."""
+    e = auth_events
+    query = sa.select(e).where(*_where_key(e, "pool_id", "username"))
+    if before:
+        marks = (_p("before_created_at", e.c.created_at), _p("before_event_id", e.c.event_id))
+        query = query.where(sa.tuple_(e.c.created_at, e.c.event_id) < sa.tuple_(*marks))
+    query = query.order_by(e.c.created_at.desc(), e.c.event_id.desc()).limit(_limit())
+    return _Spec(query, AuthEventRecord, e)
+
+
 #: Tables holding rows of a pool besides the pool's own, children first.
 _POOL_TABLES: Final = (
+    "cogkit_group_members",
+    "cogkit_auth_events",
+    "cogkit_devices",
     "cogkit_user_search",
     "cogkit_user_claims",
     "cogkit_codes",
     "cogkit_sessions",
     "cogkit_refresh_tokens",
     "cogkit_signing_keys",
+    "cogkit_groups",
+    "cogkit_items",
     "cogkit_users",
     "cogkit_clients",
 )
 #: Tables holding rows of a user besides the user's own.
 _USER_TABLES: Final = (
+    "cogkit_group_members",
+    "cogkit_auth_events",
+    "cogkit_devices",
     "cogkit_user_search",
     "cogkit_user_claims",
     "cogkit_codes",
@@ -1496,6 +1638,262 @@ class SQLStore:
     @_translated
     def list_signing_keys(self, pool_id: str) -> Sequence[SigningKeyRecord]:
         return self._records(_q_keys, {"pool_id": pool_id})
+
+    # -- groups ----------------------------------------------------------------------------
+
+    @_translated
+    def create_group(self, group: GroupRecord) -> None:
+        try:
+            self._run(_q_insert, _row(group), "cogkit_groups")
+        except self._dbapi.IntegrityError as exc:
+            if self.get_group(group.pool_id, group.name) is not None:
+                raise StoreConflictError("group exists", key=f"group:{group.name}") from exc
+            raise StoreConflictError(f"pool {group.pool_id} vanished") from exc
+
+    @_translated
+    def get_group(self, pool_id: str, name: str) -> GroupRecord | None:
+        values = {"pool_id": pool_id, "name": name}
+        found: GroupRecord | None = self._record(_q_get, values, GroupRecord, "pool_id", "name")
+        return found
+
+    @_translated
+    def update_group(self, group: GroupRecord, *, expected_version: int) -> GroupRecord:
+        stored = attrs.evolve(group, version=expected_version + 1)
+        values = {
+            **_row(stored),
+            "k_pool_id": group.pool_id,
+            "k_name": group.name,
+            "k_version": expected_version,
+        }
+        if self._run(_q_update, values, "cogkit_groups", "pool_id", "name") != 1:
+            raise StoreConflictError(f"group {group.name!r} changed or vanished")
+        return stored
+
+    @_translated
+    def delete_group(self, pool_id: str, name: str) -> bool:
+        def work(tx: _Transaction) -> bool:
+            which = {"pool_id": pool_id, "group_name": name}
+            tx.run(_q_delete, which, "cogkit_group_members", "pool_id", "group_name")
+            values = {"pool_id": pool_id, "name": name}
+            return tx.run(_q_delete, values, "cogkit_groups", "pool_id", "name") == 1
+
+        return self._transact(work)
+
+    @_translated
+    def list_groups(self, pool_id: str, *, after: str | None, limit: int) -> Sequence[GroupRecord]:
+        if limit <= 0:
+            return []
+        values = {"pool_id": pool_id, "after_name": after, "limit": limit}
+        return self._records(
+            _q_page, values, GroupRecord, ("pool_id",), ("name",), after is not None
+        )
+
+    @_translated
+    def add_member(self, pool_id: str, group: str, username: str) -> bool:
+        values = {"pool_id": pool_id, "group_name": group, "username": username}
+        try:
+            # Of concurrent adds exactly one inserts; the others change no row.
+            return self._run(_q_insert_once, values, "cogkit_group_members") == 1
+        except self._dbapi.IntegrityError as exc:
+            raise StoreConflictError(f"group {group!r} or user {username!r} vanished") from exc
+
+    @_translated
+    def remove_member(self, pool_id: str, group: str, username: str) -> bool:
+        values = {"pool_id": pool_id, "group_name": group, "username": username}
+        keys = ("pool_id", "group_name", "username")
+        return self._run(_q_delete, values, "cogkit_group_members", *keys) == 1
+
+    @_translated
+    def list_members(
+        self, pool_id: str, group: str, *, after: str | None, limit: int
+    ) -> Sequence[str]:
+        if limit <= 0:
+            return []
+        values = {"pool_id": pool_id, "group_name": group, "after": after, "limit": limit}
+        scope = ("pool_id", "group_name")
+        rows = self._rows(
+            _q_names, values, "cogkit_group_members", "username", scope, after is not None
+        )
+        return [row[0] for row in rows]
+
+    @_translated
+    def groups_of(self, pool_id: str, username: str) -> Sequence[str]:
+        # Far more groups than any user belongs to (Cognito allows 10,000 per pool).
+        values = {"pool_id": pool_id, "username": username, "limit": 1_000_000}
+        scope = ("pool_id", "username")
+        rows = self._rows(_q_names, values, "cogkit_group_members", "group_name", scope, False)
+        return [row[0] for row in rows]
+
+    # -- devices ---------------------------------------------------------------------------
+
+    @_translated
+    def create_device(self, device: DeviceRecord) -> None:
+        try:
+            self._run(_q_insert, _row(device), "cogkit_devices")
+        except self._dbapi.IntegrityError as exc:
+            if self.get_device(device.pool_id, device.key) is not None:
+                raise StoreConflictError("device exists", key=f"device:{device.key}") from exc
+            raise StoreConflictError(f"user {device.username!r} vanished") from exc
+
+    @_translated
+    def get_device(self, pool_id: str, key: str) -> DeviceRecord | None:
+        values = {"pool_id": pool_id, "key": key}
+        found: DeviceRecord | None = self._record(_q_get, values, DeviceRecord, "pool_id", "key")
+        return found
+
+    @_translated
+    def update_device(self, device: DeviceRecord, *, expected_version: int) -> DeviceRecord:
+        stored = attrs.evolve(device, version=expected_version + 1)
+        values = {
+            **_row(stored),
+            "k_pool_id": device.pool_id,
+            "k_key": device.key,
+            # A device never changes hands: the update must find it with its user.
+            "k_username": device.username,
+            "k_version": expected_version,
+        }
+        keys = ("pool_id", "key", "username")
+        if self._run(_q_update, values, "cogkit_devices", *keys) != 1:
+            raise StoreConflictError(f"device {device.key!r} changed or vanished")
+        return stored
+
+    @_translated
+    def delete_device(self, pool_id: str, key: str) -> bool:
+        return (
+            self._run(
+                _q_delete, {"pool_id": pool_id, "key": key}, "cogkit_devices", "pool_id", "key"
+            )
+            == 1
+        )
+
+    @_translated
+    def list_devices(
+        self, pool_id: str, username: str | None, *, after: str | None, limit: int
+    ) -> Sequence[DeviceRecord]:
+        if limit <= 0:
+            return []
+        values = {"pool_id": pool_id, "username": username, "after_key": after, "limit": limit}
+        scope = ("pool_id",) if username is None else ("pool_id", "username")
+        return self._records(_q_page, values, DeviceRecord, scope, ("key",), after is not None)
+
+    # -- items -----------------------------------------------------------------------------
+
+    @_translated
+    def create_item(self, item: ItemRecord) -> None:
+        def work(tx: _Transaction) -> None:
+            # Service-wide items (pool "") have no pool; others need theirs.
+            if item.pool_id and not tx.rows(_q_pool_lock, {"id": item.pool_id}):
+                raise StoreConflictError(f"pool {item.pool_id} vanished")
+            tx.run(_q_insert, _row(item), "cogkit_items")
+
+        try:
+            self._transact(work)
+        except self._dbapi.IntegrityError as exc:
+            raise StoreConflictError("item exists", key=f"{item.kind}:{item.key}") from exc
+
+    @_translated
+    def get_item(self, pool_id: str, kind: str, key: str) -> ItemRecord | None:
+        values = {"pool_id": pool_id, "kind": kind, "key": key}
+        found: ItemRecord | None = self._record(
+            _q_get, values, ItemRecord, "pool_id", "kind", "key"
+        )
+        return found
+
+    @_translated
+    def update_item(self, item: ItemRecord, *, expected_version: int) -> ItemRecord:
+        stored = attrs.evolve(item, version=expected_version + 1)
+        values = {
+            **_row(stored),
+            "k_pool_id": item.pool_id,
+            "k_kind": item.kind,
+            "k_key": item.key,
+            "k_version": expected_version,
+        }
+        if self._run(_q_update, values, "cogkit_items", "pool_id", "kind", "key") != 1:
+            raise StoreConflictError(f"{item.kind} {item.key!r} changed or vanished")
+        return stored
+
+    @_translated
+    def delete_item(self, pool_id: str, kind: str, key: str) -> bool:
+        values = {"pool_id": pool_id, "kind": kind, "key": key}
+        return self._run(_q_delete, values, "cogkit_items", "pool_id", "kind", "key") == 1
+
+    @_translated
+    def list_items(
+        self, pool_id: str, kind: str, *, after: str | None, limit: int
+    ) -> Sequence[ItemRecord]:
+        if limit <= 0:
+            return []
+        values = {"pool_id": pool_id, "kind": kind, "after_key": after, "limit": limit}
+        return self._records(
+            _q_page, values, ItemRecord, ("pool_id", "kind"), ("key",), after is not None
+        )
+
+    @_translated
+    def list_pool_items(
+        self, pool_id: str, *, after: tuple[str, str] | None, limit: int
+    ) -> Sequence[ItemRecord]:
+        if limit <= 0:
+            return []
+        values = {
+            "pool_id": pool_id,
+            "after_kind": after and after[0],
+            "after_key": after and after[1],
+            "limit": limit,
+        }
+        order = ("kind", "key")
+        return self._records(_q_page, values, ItemRecord, ("pool_id",), order, after is not None)
+
+    # -- auth events -----------------------------------------------------------------------
+
+    @_translated
+    def add_auth_event(self, event: AuthEventRecord) -> None:
+        try:
+            self._run(_q_insert, _row(event), "cogkit_auth_events")
+        except self._dbapi.IntegrityError as exc:
+            if self.get_auth_event(event.pool_id, event.username, event.event_id) is not None:
+                raise StoreConflictError("event exists", key=f"event:{event.event_id}") from exc
+            raise StoreConflictError(f"user {event.username!r} vanished") from exc
+
+    @_translated
+    def get_auth_event(self, pool_id: str, username: str, event_id: str) -> AuthEventRecord | None:
+        values = {"pool_id": pool_id, "username": username, "event_id": event_id}
+        found: AuthEventRecord | None = self._record(
+            _q_get, values, AuthEventRecord, "pool_id", "username", "event_id"
+        )
+        return found
+
+    @_translated
+    def update_auth_event(
+        self, event: AuthEventRecord, *, expected_version: int
+    ) -> AuthEventRecord:
+        values = {
+            "pool_id": event.pool_id,
+            "username": event.username,
+            "event_id": event.event_id,
+            "data": event.data,
+            "version": expected_version + 1,
+            "k_version": expected_version,
+        }
+        rows = self._transact(lambda tx: tx.rows(_q_update_event, values), alone=True)
+        if not rows:
+            raise StoreConflictError(f"event {event.event_id!r} changed or vanished")
+        return attrs.evolve(event, created_at=rows[0][0], version=expected_version + 1)
+
+    @_translated
+    def list_auth_events(
+        self, pool_id: str, username: str, *, before: tuple[float, str] | None, limit: int
+    ) -> Sequence[AuthEventRecord]:
+        if limit <= 0:
+            return []
+        values = {
+            "pool_id": pool_id,
+            "username": username,
+            "before_created_at": before and before[0],
+            "before_event_id": before and before[1],
+            "limit": limit,
+        }
+        return self._records(_q_events, values, before is not None)
 
 
 # -- connection set-up -----------------------------------------------------------------------

@@ -5,10 +5,16 @@ line, each tagged with its ``type``; ``import_store(store, file)`` writes them i
 another store.  The format::
 
     {"type": "cogkit-store", "format": 1}
+    {"type": "item", "record": {"pool_id": "", ...}}         (service-wide items)
     {"type": "pool", "record": {...}}
     {"type": "signing_key", "record": {...}}
     {"type": "client", "record": {...}}
+    {"type": "group", "record": {...}}
+    {"type": "item", "record": {...}}
     {"type": "user", "record": {...}, "claims": [...], "search": {...}}
+    {"type": "membership", "pool_id": "...", "group": "...", "username": "..."}
+    {"type": "device", "record": {...}}
+    {"type": "auth_event", "record": {...}}
     {"type": "code", "record": {...}}
     {"type": "session", "record": {...}}
     {"type": "refresh_token", "record": {...}}
@@ -38,8 +44,12 @@ import attrs
 from cogkit.errors import CogkitError
 from cogkit.stores.base import Store
 from cogkit.stores.records import (
+    AuthEventRecord,
     ClientRecord,
     CodeRecord,
+    DeviceRecord,
+    GroupRecord,
+    ItemRecord,
     PoolRecord,
     RefreshTokenRecord,
     SessionRecord,
@@ -61,7 +71,11 @@ RECORD_TYPES: Final[Mapping[str, type[Any]]] = {
     "pool": PoolRecord,
     "signing_key": SigningKeyRecord,
     "client": ClientRecord,
+    "group": GroupRecord,
+    "item": ItemRecord,
     "user": UserRecord,
+    "device": DeviceRecord,
+    "auth_event": AuthEventRecord,
     "code": CodeRecord,
     "session": SessionRecord,
     "refresh_token": RefreshTokenRecord,
@@ -111,10 +125,17 @@ def export_store(store: Store, file: _Writer) -> dict[str, int]:
     counts: Counter[str] = Counter()
 
     def emit(kind: str, record: Any, **more: Any) -> None:
-        file.write(_dumps({"type": kind, "record": attrs.asdict(record), **more}) + "\n")
+        line = (
+            {"type": kind, **more}
+            if record is None
+            else {"type": kind, "record": attrs.asdict(record), **more}
+        )
+        file.write(_dumps(line) + "\n")
         counts[kind] += 1
 
     file.write(_dumps({"type": _HEADER, "format": FORMAT}) + "\n")
+    for item in _paged(lambda after: store.list_pool_items("", after=after, limit=PAGE), _item_key):
+        emit("item", item)
     for pool in _paged(lambda after: store.list_pools(after=after, limit=PAGE), _pool_id):
         emit("pool", pool)
         _export_pool(store, pool.id, emit)
@@ -124,7 +145,8 @@ def export_store(store: Store, file: _Writer) -> dict[str, int]:
 
 
 def _export_pool(store: Store, pid: str, emit: Callable[..., None]) -> None:
-    """What one pool holds, its signing keys first (tokens stay verifiable)."""
+    """What one pool holds, its signing keys first (tokens stay verifiable) and the users
+    before what refers to them."""
     # Stores list keys oldest first; ties (the ID and access keys are made together) are
     # broken by kid so that every backend writes the same file.
     for key in sorted(store.list_signing_keys(pid), key=lambda k: (k.created_at, k.kid)):
@@ -133,6 +155,15 @@ def _export_pool(store: Store, pid: str, emit: Callable[..., None]) -> None:
         lambda after: store.list_clients(pid, after=after, limit=PAGE), _client_id
     ):
         emit("client", client)
+    groups = []
+    for group in _paged(lambda after: store.list_groups(pid, after=after, limit=PAGE), _group_name):
+        emit("group", group)
+        groups.append(group.name)
+    for item in _paged(
+        lambda after: store.list_pool_items(pid, after=after, limit=PAGE), _item_key
+    ):
+        emit("item", item)
+    usernames = []
     for entry in _paged(
         lambda after: store.list_user_entries(pid, after=after, limit=PAGE), _entry_name
     ):
@@ -142,6 +173,17 @@ def _export_pool(store: Store, pid: str, emit: Callable[..., None]) -> None:
             claims=sorted(entry.claims),
             search=dict(sorted(entry.search.items())),
         )
+        usernames.append(entry.user.username)
+    for name in groups:
+        for username in _paged(_members(store, pid, name), _itself):
+            emit("membership", None, pool_id=pid, group=name, username=username)
+    for device in _paged(
+        lambda after: store.list_devices(pid, None, after=after, limit=PAGE), _device_key
+    ):
+        emit("device", device)
+    for username in usernames:
+        for event in _paged(_events(store, pid, username), _event_key):
+            emit("auth_event", event)
     for code in _paged(lambda after: store.list_codes(pid, after=after, limit=PAGE), _code_key):
         emit("code", code)
     for session in _paged(
@@ -152,6 +194,37 @@ def _export_pool(store: Store, pid: str, emit: Callable[..., None]) -> None:
         lambda after: store.list_refresh_tokens(pid, after=after, limit=PAGE), _token_digest
     ):
         emit("refresh_token", token)
+
+
+def _members(store: Store, pid: str, group: str) -> Callable[[str | None], Sequence[str]]:
+    return lambda after: store.list_members(pid, group, after=after, limit=PAGE)
+
+
+def _events(
+    store: Store, pid: str, username: str
+) -> Callable[[tuple[float, str] | None], Sequence[AuthEventRecord]]:
+    # Newest first: each page continues below the last event of the previous one.
+    return lambda before: store.list_auth_events(pid, username, before=before, limit=PAGE)
+
+
+def _itself(value: str) -> str:
+    return value
+
+
+def _group_name(group: GroupRecord) -> str:
+    return group.name
+
+
+def _item_key(item: ItemRecord) -> tuple[str, str]:
+    return (item.kind, item.key)
+
+
+def _device_key(device: DeviceRecord) -> str:
+    return device.key
+
+
+def _event_key(event: AuthEventRecord) -> tuple[float, str]:
+    return (event.created_at, event.event_id)
 
 
 def _pool_id(pool: PoolRecord) -> str:
@@ -275,6 +348,16 @@ def import_store(store: Store, file: Iterable[str]) -> dict[str, int]:
         if kind == "end":
             expected = item.get("counts")
             continue
+        if kind == "membership":
+            flush()
+            pool_id, group, username = (item.get(k) for k in ("pool_id", "group", "username"))
+            if not all(isinstance(v, str) for v in (pool_id, group, username)):
+                raise TransferError(
+                    "a membership needs the strings pool_id, group and username", line=line
+                )
+            store.add_member(pool_id, group, username)
+            counts[kind] += 1
+            continue
         if not isinstance(kind, str) or kind not in RECORD_TYPES:
             raise TransferError(f"unknown record type {kind!r}", line=line)
         cls = RECORD_TYPES[kind]
@@ -312,15 +395,16 @@ def import_store(store: Store, file: Iterable[str]) -> dict[str, int]:
 
 
 def _put(store: Store, kind: str, record: Any) -> None:
-    if kind == "pool":
-        store.create_pool(record)
-    elif kind == "signing_key":
-        store.put_signing_key(record)
-    elif kind == "client":
-        store.create_client(record)
-    elif kind == "code":
-        store.put_code(record)
-    elif kind == "session":
-        store.put_session(record)
-    else:
-        store.put_refresh_token(record)
+    writers: Mapping[str, Callable[[Any], None]] = {
+        "pool": store.create_pool,
+        "signing_key": store.put_signing_key,
+        "client": store.create_client,
+        "group": store.create_group,
+        "item": store.create_item,
+        "device": store.create_device,
+        "auth_event": store.add_auth_event,
+        "code": store.put_code,
+        "session": store.put_session,
+        "refresh_token": store.put_refresh_token,
+    }
+    writers[kind](record)

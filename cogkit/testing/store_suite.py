@@ -848,6 +848,21 @@ class StoreConformance:
         pooled.delete_pool(POOL)
         assert pooled.get_item(POOL, "resource_server", "b") is None
 
+    def test_items_of_every_kind_list_by_kind_and_key(self, pooled: Store) -> None:
+        for kind, key in (("resource_server", "b"), ("domain", "z"), ("resource_server", "a")):
+            pooled.create_item(self._item(key, kind=kind))
+        pooled.create_item(self._item("x", pool_id=OTHER_POOL))
+        pooled.create_item(self._item("auth", kind="domain", pool_id=""))
+        first = pooled.list_pool_items(POOL, after=None, limit=2)
+        rest = pooled.list_pool_items(POOL, after=(first[-1].kind, first[-1].key), limit=2)
+        assert [(i.kind, i.key) for i in (*first, *rest)] == [
+            ("domain", "z"),
+            ("resource_server", "a"),
+            ("resource_server", "b"),
+        ]
+        assert first[0] == self._item("z", kind="domain")
+        assert [i.key for i in pooled.list_pool_items("", after=None, limit=5)] == ["auth"]
+
     # -- auth events ---------------------------------------------------------------------
 
     def _event(

@@ -15,6 +15,7 @@ from cogkit import Cognito, FrozenClock, Tokens
 from cogkit.errors import NotAuthorizedError, StoreConflictError
 from cogkit.stores import MemoryStore
 from cogkit.stores.base import Store
+from cogkit.stores.records import AuthEventRecord, DeviceRecord, GroupRecord, ItemRecord
 from cogkit.stores.sql import open_sql_store
 from cogkit.stores.transfer import TransferError, export_store, import_store
 from cogkit.testing import make_cognito
@@ -60,6 +61,54 @@ class Populated:
         other = self.svc.create_user_pool("second")
         other.admin_create_user("bob", message_action="SUPPRESS")
         _ = client
+        self._add_kept_elsewhere(store, pool.id)
+
+    def _add_kept_elsewhere(self, store: Store, pool_id: str) -> None:
+        """Groups, memberships, devices, items and auth events, written to the store
+        directly (whatever the domain API for them)."""
+        user = store.list_user_entries(pool_id, after=None, limit=1)[0].user
+        for name in ("admins", "readers"):
+            store.create_group(
+                GroupRecord(
+                    pool_id=pool_id, name=name, created_at=1.5, modified_at=2.5, precedence=1
+                )
+            )
+        store.add_member(pool_id, "admins", user.username)
+        store.add_member(pool_id, "readers", user.username)
+        store.create_device(
+            DeviceRecord(
+                pool_id=pool_id,
+                username=user.username,
+                key="us-east-1_device",
+                group_key="-group",
+                created_at=1.0,
+                modified_at=2.0,
+                remembered="remembered",
+                attributes={"device_name": "phone"},
+                extra={"verifier": "ab"},
+            )
+        )
+        for kind, key, where in (("resource_server", "api", pool_id), ("domain", "auth", "")):
+            store.create_item(
+                ItemRecord(
+                    pool_id=where,
+                    kind=kind,
+                    key=key,
+                    created_at=1.0,
+                    modified_at=1.0,
+                    data={"scopes": ["read"], "n": 1.25},
+                )
+            )
+        for event_id, at in (("e1", 1.0), ("e2", 2.0)):
+            store.add_auth_event(
+                AuthEventRecord(
+                    pool_id=pool_id,
+                    username=user.username,
+                    event_id=event_id,
+                    created_at=at,
+                    data={"type": "SignIn"},
+                )
+            )
 
     def _sign_in(self, pool_id: str, email: str) -> Tokens:
         result = self.svc.user_pool(pool_id).auth.initiate(
@@ -88,10 +137,15 @@ def test_an_export_holds_every_record_type_once_per_line(source: Populated) -> N
     assert kinds[0] == "cogkit-store" and kinds[-1] == "end"
     counts = lines[-1]["counts"]
     assert counts == {
+        "item": 2,
         "pool": 2,
         "signing_key": 4,
         "client": 2,
+        "group": 2,
         "user": 7,
+        "membership": 2,
+        "device": 1,
+        "auth_event": 2,
         "code": 2,
         "session": 1,
         "refresh_token": 2,
@@ -206,7 +260,11 @@ POOL = {
     ("line", "message"),
     [
         ("{not json\n", "line 2: not a JSON object"),
-        ('{"type": "group", "record": {}}\n', "line 2: unknown record type 'group'"),
+        ('{"type": "role", "record": {}}\n', "line 2: unknown record type 'role'"),
+        (
+            '{"type": "membership", "pool_id": "p", "group": 7}\n',
+            "line 2: a membership needs the strings pool_id, group and username",
+        ),
         (
             json.dumps({"type": "pool", "record": {**POOL, "colour": "red"}}) + "\n",
             "line 2: the pool record has unknown fields: colour",
