@@ -21,10 +21,12 @@ __all__ = [
     "ConcurrentModificationError",
     "ConfigurationError",
     "ExpiredCodeError",
+    "FeatureUnavailableInTierError",
     "ForbiddenError",
     "GroupExistsError",
     "InternalError",
     "InvalidLambdaResponseError",
+    "InvalidOAuthFlowError",
     "InvalidParameterError",
     "InvalidPasswordError",
     "InvalidUserPoolConfigurationError",
@@ -35,6 +37,7 @@ __all__ = [
     "PasswordResetRequiredError",
     "PreconditionNotMetError",
     "ResourceNotFoundError",
+    "ScopeDoesNotExistError",
     "StoreConflictError",
     "TooManyFailedAttemptsError",
     "TooManyRequestsError",
@@ -206,6 +209,25 @@ class ConcurrentModificationError(CognitoError):
 class ForbiddenError(CognitoError):
     code = "ForbiddenException"
     status = 403
+
+
+class FeatureUnavailableInTierError(CognitoError):
+    """The pool's feature plan (``UserPoolTier``) does not include what was asked for."""
+
+    code = "FeatureUnavailableInTierException"
+
+
+class InvalidOAuthFlowError(CognitoError):
+    """An app client's OAuth flows do not fit together or with the client."""
+
+    code = "InvalidOAuthFlowException"
+
+
+class ScopeDoesNotExistError(CognitoError):
+    """An app client names an OAuth scope that is neither reserved nor a resource
+    server's."""
+
+    code = "ScopeDoesNotExistException"
 
 
 class UserLambdaValidationError(CognitoError):

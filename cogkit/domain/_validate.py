@@ -213,6 +213,13 @@ CLIENT_SECRET = re.compile(r"[\w+]+")
 SECRET_HASH = re.compile(r"[\w+=/]+")
 TOKEN = re.compile(r"[A-Za-z0-9\-_=.]+")
 CODE = re.compile(r"[\S]+")
+#: ``ArnType`` (role ARNs of groups, certificate ARNs of custom domains); ``\w`` is ASCII
+#: in the service's Java patterns.
+ARN = re.compile(
+    r"arn:[\w+=/,.@-]+:[\w+=/,.@-]+:([\w+=/,.@-]*)?:[0-9]+:[\w+=/,.@-]+(:[\w+=/,.@-]+)?"
+    r"(:[\w+=/,.@-]+)?",
+    re.ASCII,
+)
 
 
 def pool_id(value: Any, field: str = "user_pool_id") -> str:

@@ -20,10 +20,19 @@ from cogkit.domain import tokens as token_rules
 from cogkit.domain._paging import Page
 from cogkit.domain._runtime import Runtime
 from cogkit.domain.client import AppClient
+from cogkit.domain.client_oauth import check_oauth_settings
 from cogkit.domain.config import ClientSettings, UserPoolConfig, client_config, pool_config
+from cogkit.domain.domains import (
+    PoolDomains,
+    hosted_base_url,
+    pool_domains,
+    refuse_delete_with_domain,
+)
 from cogkit.domain.enums import DeletionProtection, MessageAction, UserStatus
 from cogkit.domain.filters import parse_filter
+from cogkit.domain.groups import PoolGroups
 from cogkit.domain.pool_admin import PoolAdministration
+from cogkit.domain.resource_servers import PoolResourceServers
 from cogkit.domain.users import User, search_keys, utc
 from cogkit.errors import (
     InvalidParameterError,
@@ -57,9 +66,12 @@ class PoolDescription:
     config: UserPoolConfig
     estimated_number_of_users: int
     status: str = "Enabled"
+    #: The pool's prefix domain and custom domain names, if it has them.
+    domain: str | None = None
+    custom_domain: str | None = None
 
 
-class UserPool(PoolAdministration):
+class UserPool(PoolAdministration, PoolGroups, PoolResourceServers, PoolDomains):
     """One user pool.  Get it from ``Cognito.create_user_pool`` or ``Cognito.user_pool``."""
 
     def __init__(self, runtime: Runtime, pool_id: str) -> None:
@@ -108,6 +120,7 @@ class UserPool(PoolAdministration):
 
     def describe(self) -> PoolDescription:
         record, config = self._state()
+        domains = pool_domains(self._rt, self.id)
         return PoolDescription(
             id=self.id,
             name=record.name,
@@ -116,6 +129,8 @@ class UserPool(PoolAdministration):
             modified_at=utc(record.modified_at),
             config=config,
             estimated_number_of_users=self._rt.store.count_users(self.id),
+            domain=domains["prefix"].domain if "prefix" in domains else None,
+            custom_domain=domains["custom"].domain if "custom" in domains else None,
         )
 
     def update(self, *, name: str | None = None, **changes: Any) -> PoolDescription:
@@ -150,13 +165,15 @@ class UserPool(PoolAdministration):
         raise StoreConflictError(f"user pool {self.id} is being changed concurrently")
 
     def delete(self) -> None:
-        """Deletes the pool with its clients, users and keys (not when protected)."""
+        """Deletes the pool with its clients, users, groups and keys (not when protected,
+        nor while it has a domain)."""
         config = self.config
         if config.deletion_protection is DeletionProtection.ACTIVE:
             raise InvalidParameterError(
                 "The user pool cannot be deleted because deletion protection is activated.",
                 field="user_pool_id",
             )
+        refuse_delete_with_domain(self._rt, self.id)
         self._rt.store.delete_pool(self.id)
 
     # -- tokens ------------------------------------------------------------------------
@@ -171,7 +188,7 @@ class UserPool(PoolAdministration):
         """The pool's OpenID Connect discovery document."""
         self._state()
         issuer = self.issuer
-        return {
+        document: dict[str, Any] = {
             "issuer": issuer,
             "jwks_uri": f"{issuer}/.well-known/jwks.json",
             "id_token_signing_alg_values_supported": ["RS256"],
@@ -180,6 +197,13 @@ class UserPool(PoolAdministration):
             "scopes_supported": ["openid", "email", "phone", "profile"],
             "token_endpoint_auth_methods_supported": ["client_secret_basic", "client_secret_post"],
         }
+        base = hosted_base_url(self._rt, self.id)
+        if base is not None:
+            # With a domain, discovery names the OAuth endpoints under it (spec §5.1).
+            document["authorization_endpoint"] = f"{base}/oauth2/authorize"
+            document["token_endpoint"] = f"{base}/oauth2/token"
+            document["userinfo_endpoint"] = f"{base}/oauth2/userInfo"
+        return document
 
     def rotate_signing_keys(self) -> None:
         """New signing keys for new tokens; tokens signed with the old keys still verify."""
@@ -243,6 +267,7 @@ class UserPool(PoolAdministration):
         if secret is None and generate_secret:
             secret = self._rt.ids.choice_string("abcdefghijklmnopqrstuvwxyz0123456789", 51)
         built = attrs.evolve(built, secret=secret)
+        check_oauth_settings(self._rt, self.id, built)
         now = self._rt.now()
         for _attempt in range(10):
             client_id = self._rt.ids.choice_string("abcdefghijklmnopqrstuvwxyz0123456789", 26)
@@ -288,6 +313,7 @@ class UserPool(PoolAdministration):
             built: ClientSettings = client_config(
                 current.settings, pool=self.config, units=token_validity_units, **settings
             )
+            check_oauth_settings(self._rt, self.id, built)
             new = attrs.evolve(
                 record,
                 name=built.name,

@@ -11,6 +11,7 @@ from cogkit.domain import _validate as v
 from cogkit.domain._paging import Page
 from cogkit.domain._runtime import Runtime
 from cogkit.domain.config import pool_config
+from cogkit.domain.domains import ServiceDomains
 from cogkit.domain.pool import UserPool
 from cogkit.errors import ConfigurationError, StoreConflictError
 from cogkit.services.clock import Clock, SystemClock
@@ -29,7 +30,7 @@ DEFAULT_REGION = "us-east-1"
 DEFAULT_ACCOUNT = "123456789012"
 
 
-class Cognito:
+class Cognito(ServiceDomains):
     """A Cognito service: user pools and everything in them, kept in ``store``.
 
     ``Cognito()`` keeps everything in memory with production-grade hashing.  Tests usually

@@ -21,7 +21,7 @@ from cogkit.services.codes import secret_digest
 from cogkit.services.tokens import TokenFormatError, TokenSignatureError
 from cogkit.stores.records import RefreshTokenRecord, UserRecord
 
-__all__ = ["TokenVerificationError", "Tokens"]
+__all__ = ["GroupClaims", "TokenVerificationError", "Tokens", "user_groups"]
 
 ADMIN_SCOPE = "aws.cognito.signin.user.admin"
 
@@ -60,6 +60,51 @@ class Grant:
     device_key: str | None = None
 
 
+@attrs.frozen
+class GroupClaims:
+    """The groups a user's tokens carry (Cognito's ``groupConfiguration``):
+    ``cognito:groups`` in both tokens, ``cognito:roles`` and ``cognito:preferred_role`` in
+    the ID token."""
+
+    groups: tuple[str, ...] = ()
+    roles: tuple[str, ...] = ()
+    preferred_role: str | None = None
+
+
+def user_groups(rt: Runtime, user: UserRecord) -> GroupClaims:
+    """The groups of ``user`` as its tokens carry them, read from the store at each issue
+    (membership changes show in the next sign-in or refresh, spec §13).
+
+    This is the one place token issuing reads groups.  ``cognito:roles`` holds the role
+    ARNs of the user's groups that have one; ``cognito:preferred_role`` the role of the
+    group with the lowest precedence (a group without precedence loses to any with one),
+    omitted when the best groups tie with different roles (spec §5.2).
+    """
+    records = [
+        record
+        for name in rt.store.groups_of(user.pool_id, user.username)
+        if (record := rt.store.get_group(user.pool_id, name)) is not None
+    ]
+    roles: list[str] = []
+    for record in records:
+        if record.role_arn is not None and record.role_arn not in roles:
+            roles.append(record.role_arn)
+    ranked = [r for r in records if r.role_arn is not None]
+    preferred = None
+    if ranked:
+        best = min(_rank(r.precedence) for r in ranked)
+        candidates = {r.role_arn for r in ranked if _rank(r.precedence) == best}
+        if len(candidates) == 1:
+            preferred = candidates.pop()
+    return GroupClaims(
+        groups=tuple(r.name for r in records), roles=tuple(roles), preferred_role=preferred
+    )
+
+
+def _rank(precedence: int | None) -> float:
+    return math.inf if precedence is None else precedence
+
+
 def id_claims(config: UserPoolConfig, client: AppClient, user: UserRecord) -> dict[str, Any]:
     """The attribute claims of an ID token: every readable, non-empty attribute."""
     names = frozenset(a.name for a in config.schema)
@@ -79,20 +124,29 @@ def issue(
     grant: Grant,
     *,
     with_refresh_token: bool,
-    groups: Iterable[str] = (),
+    groups: GroupClaims | None = None,
 ) -> Tokens:
-    """Signs an ID and an access token (and makes a refresh token when asked)."""
+    """Signs an ID and an access token (and makes a refresh token when asked).
+
+    ``groups`` are the group claims to carry; by default the user's groups
+    (``user_groups``).
+    """
     now = rt.now()
     iat = math.floor(now)
     settings = client.settings
     issuer = rt.issuer(client.pool_id)
-    group_list = list(groups)
+    if groups is None:
+        groups = user_groups(rt, user)
     common: dict[str, Any] = {"sub": user.sub}
-    if group_list:
-        common["cognito:groups"] = group_list
+    if groups.groups:
+        common["cognito:groups"] = list(groups.groups)
     common["iss"] = issuer
 
     id_token: dict[str, Any] = dict(common)
+    if groups.roles:
+        id_token["cognito:roles"] = list(groups.roles)
+    if groups.preferred_role is not None:
+        id_token["cognito:preferred_role"] = groups.preferred_role
     id_token.update(id_claims(config, client, user))
     id_token["cognito:username"] = user.username
     if grant.origin_jti:
