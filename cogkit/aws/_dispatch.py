@@ -75,7 +75,11 @@ _loaded = threading.Lock()
 
 def _load_handlers() -> None:
     with _loaded:
-        from cogkit.aws import _idp  # noqa: F401 - registers the cognito-idp handlers
+        from cogkit.aws import (
+            _idp,  # noqa: F401 - registers the cognito-idp handlers
+            _idp_groups,  # noqa: F401 - groups and their members
+            _idp_oauth,  # noqa: F401 - resource servers and domains
+        )
 
 
 def _clean(value: Any) -> Any:

@@ -305,7 +305,7 @@ def pool_config_in(params: Mapping[str, Any], *, creating: bool) -> dict[str, An
     return config
 
 
-def pool_out(description: PoolDescription, *, domain: str | None = None) -> dict[str, Any]:
+def pool_out(description: PoolDescription) -> dict[str, Any]:
     config: UserPoolConfig = description.config
     policy = config.password_policy
     verification = config.verification
@@ -356,7 +356,8 @@ def pool_out(description: PoolDescription, *, domain: str | None = None) -> dict
         },
         "UsernameConfiguration": {"CaseSensitive": config.case_sensitive},
         "UserPoolTier": config.tier.value,
-        "Domain": domain,
+        "Domain": description.domain,
+        "CustomDomain": description.custom_domain,
     }
     if config.account_recovery:
         out["AccountRecoverySetting"] = {
