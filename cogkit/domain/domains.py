@@ -12,7 +12,7 @@ from __future__ import annotations
 
 import datetime as _dt
 import re
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING, Any, ClassVar
 
 import attrs
 
@@ -23,6 +23,7 @@ from cogkit.domain.users import utc
 from cogkit.errors import (
     FeatureUnavailableInTierError,
     InvalidParameterError,
+    LimitExceededError,
     StoreConflictError,
 )
 from cogkit.stores.records import ItemRecord, PoolRecord
@@ -170,6 +171,9 @@ def hosted_base_url(rt: Runtime, pool_id: str) -> str | None:
 class PoolDomains:
     """Mixin of ``UserPool``: its domains (``CreateUserPoolDomain`` ...)."""
 
+    #: Cognito's quota of custom domains in an account (and region): here, a service.
+    MAX_CUSTOM_DOMAINS: ClassVar[int] = 4
+
     id: str
     _rt: Runtime
 
@@ -211,6 +215,10 @@ class PoolDomains:
             raise InvalidParameterError(
                 "User pool already has a domain configured.", field="domain"
             )
+        if custom and self._custom_domains() >= self.MAX_CUSTOM_DOMAINS:
+            raise LimitExceededError(
+                f"An account can have at most {self.MAX_CUSTOM_DOMAINS} custom domains."
+            )
         now = self._rt.now()
         claim = ItemRecord(
             pool_id="",
@@ -221,6 +229,10 @@ class PoolDomains:
             data={"pool_id": self.id, "kind": kind},
         )
         self._claim(claim)
+        # fidelity: Cognito checks a custom domain's certificate in ACM and its parent
+        # domain's DNS, and a new domain is CREATING for a minute or more; cogkit cannot
+        # reach either, so any well-formed ARN is accepted and the domain is ACTIVE at once,
+        # behind a made-up CloudFront distribution name.
         data: dict[str, Any] = {
             "domain": domain,
             "managed_login_version": version,
@@ -240,6 +252,18 @@ class PoolDomains:
                 "User pool already has a domain configured.", field="domain"
             ) from None
         return UserPoolDomain.from_item(item, account_id=self._rt.account_id)
+
+    def _custom_domains(self) -> int:
+        """How many custom domains the service's pools hold (counting up to the quota)."""
+        count = 0
+        after: str | None = None
+        while count < self.MAX_CUSTOM_DOMAINS:
+            claims = self._rt.store.list_items("", KIND, after=after, limit=100)
+            count += sum(1 for c in claims if c.data.get("kind") == CUSTOM)
+            if len(claims) < 100:
+                break
+            after = claims[-1].key
+        return count
 
     def _claim(self, claim: ItemRecord) -> None:
         """Claims a domain name for this pool, service-wide.  A claim left by a pool that

@@ -12,6 +12,7 @@ from cogkit.domain.domains import UserPoolDomain
 from cogkit.errors import (
     FeatureUnavailableInTierError,
     InvalidParameterError,
+    LimitExceededError,
     ResourceNotFoundError,
 )
 from tests.helpers import START, raises
@@ -125,6 +126,18 @@ def test_a_pool_may_have_a_prefix_and_a_custom_domain(pool: UserPool) -> None:
     pool.create_domain("auth.example.com", certificate_arn=CERTIFICATE)
     assert pool.domain is not None and pool.domain.domain == "my-app"
     assert pool.custom_domain is not None and pool.custom_domain.domain == "auth.example.com"
+
+
+def test_the_service_holds_at_most_four_custom_domains(pool: UserPool, svc: Cognito) -> None:
+    for i in range(4):
+        svc.create_user_pool(f"p{i}").create_domain(
+            f"auth{i}.example.com", certificate_arn=CERTIFICATE
+        )
+    with raises(LimitExceededError, "An account can have at most 4 custom domains."):
+        pool.create_domain("auth.example.com", certificate_arn=CERTIFICATE)
+    assert svc.describe_user_pool_domain("auth.example.com") is None
+    # Prefix domains do not count.
+    assert pool.create_domain("my-app").domain == "my-app"
 
 
 def test_domains_of_an_unknown_pool_are_resource_not_found(pool: UserPool) -> None:
