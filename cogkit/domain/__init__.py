@@ -13,8 +13,11 @@ from cogkit.domain.config import (
     UserPoolConfig,
     VerificationTemplate,
 )
+from cogkit.domain.domains import UserPoolDomain
+from cogkit.domain.groups import Group
 from cogkit.domain.messages import CodeDelivery
 from cogkit.domain.pool import PoolDescription, UserPool
+from cogkit.domain.resource_servers import ResourceServer, ResourceServerScope
 from cogkit.domain.service import Cognito
 from cogkit.domain.tokens import Tokens, TokenVerificationError
 from cogkit.domain.users import User
@@ -27,16 +30,20 @@ __all__ = [
     "ClientSettings",
     "CodeDelivery",
     "Cognito",
+    "Group",
     "InvitationTemplate",
     "PasswordPolicy",
     "PoolDescription",
     "RecoveryMechanism",
+    "ResourceServer",
+    "ResourceServerScope",
     "SignUpResult",
     "TokenVerificationError",
     "Tokens",
     "User",
     "UserPool",
     "UserPoolConfig",
+    "UserPoolDomain",
     "VerificationTemplate",
     "secret_hash",
 ]

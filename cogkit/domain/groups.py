@@ -16,6 +16,7 @@ from cogkit.domain import _paging
 from cogkit.domain import _validate as v
 from cogkit.domain._paging import Page
 from cogkit.domain.config import UserPoolConfig
+from cogkit.domain.tokens import group_rank, rank
 from cogkit.domain.users import User, utc
 from cogkit.errors import (
     GroupExistsError,
@@ -242,27 +243,39 @@ class PoolGroups:
     def admin_list_groups_for_user(
         self, username: str, *, limit: int = GROUP_LIST_MAX, next_token: str | None = None
     ) -> Page[Group]:
-        """The groups of a user by name, ``limit`` (≤ 60) a page
-        (``AdminListGroupsForUser``)."""
+        """The groups of a user, ``limit`` (≤ 60) a page (``AdminListGroupsForUser``), in
+        the order of its tokens' ``cognito:groups``: by precedence, then by name."""
         _limit(limit)
-        after = _paging.decode_after(next_token, "next_token", "user_groups")
+        after: list[Any] | None = None
+        if next_token is not None:
+            after = _paging.decode(next_token, "next_token", "user_groups").get("after")
+            if (
+                not isinstance(after, list)
+                or len(after) != 2
+                or not isinstance(after[0], int | None)
+                or isinstance(after[0], bool)
+                or not isinstance(after[1], str)
+            ):
+                raise InvalidParameterError("Invalid next_token.", field="next_token")
         _config, record = self._user(username)
         if limit == 0:
             return Page((), None)
-        names = [
-            n
-            for n in self._rt.store.groups_of(self.id, record.username)
-            if after is None or n > after
-        ]
-        found = [
-            Group.from_record(g)
-            for n in names[: limit + 1]
-            if (g := self._rt.store.get_group(self.id, n)) is not None
-        ]
-        items = tuple(found[:limit])
+        # A user has at most MAX_GROUPS_PER_USER groups: they are ordered and paged here.
+        records = sorted(
+            (
+                g
+                for n in self._rt.store.groups_of(self.id, record.username)
+                if (g := self._rt.store.get_group(self.id, n)) is not None
+            ),
+            key=group_rank,
+        )
+        if after is not None:
+            position = rank(after[0], after[1])
+            records = [g for g in records if group_rank(g) > position]
+        items = tuple(Group.from_record(g) for g in records[:limit])
         token = (
-            _paging.encode({"k": "user_groups", "after": items[-1].name})
-            if len(names) > limit and items
+            _paging.encode({"k": "user_groups", "after": [items[-1].precedence, items[-1].name]})
+            if len(records) > limit
             else None
         )
         return Page(items, token)

@@ -19,7 +19,7 @@ from cogkit.domain.config import UserPoolConfig
 from cogkit.errors import NotAuthorizedError
 from cogkit.services.codes import secret_digest
 from cogkit.services.tokens import TokenFormatError, TokenSignatureError
-from cogkit.stores.records import RefreshTokenRecord, UserRecord
+from cogkit.stores.records import GroupRecord, RefreshTokenRecord, UserRecord
 
 __all__ = ["GroupClaims", "TokenVerificationError", "Tokens", "user_groups"]
 
@@ -75,16 +75,21 @@ def user_groups(rt: Runtime, user: UserRecord) -> GroupClaims:
     """The groups of ``user`` as its tokens carry them, read from the store at each issue
     (membership changes show in the next sign-in or refresh, spec §13).
 
-    This is the one place token issuing reads groups.  ``cognito:roles`` holds the role
-    ARNs of the user's groups that have one; ``cognito:preferred_role`` the role of the
-    group with the lowest precedence (a group without precedence loses to any with one),
-    omitted when the best groups tie with different roles (spec §5.2).
+    This is the one place token issuing reads groups.  Groups come in precedence order
+    (lowest first, groups without precedence last, then by name), as Cognito lists them
+    (obs: AWS's own samples read ``cognito:groups[0]`` as the highest-ranked group).
+    ``cognito:roles`` holds the role ARNs of those groups that have one;
+    ``cognito:preferred_role`` the role of the group with the lowest precedence, omitted
+    when the best groups tie with different roles (spec §5.2).
     """
-    records = [
-        record
-        for name in rt.store.groups_of(user.pool_id, user.username)
-        if (record := rt.store.get_group(user.pool_id, name)) is not None
-    ]
+    records = sorted(
+        (
+            record
+            for name in rt.store.groups_of(user.pool_id, user.username)
+            if (record := rt.store.get_group(user.pool_id, name)) is not None
+        ),
+        key=group_rank,
+    )
     roles: list[str] = []
     for record in records:
         if record.role_arn is not None and record.role_arn not in roles:
@@ -92,8 +97,8 @@ def user_groups(rt: Runtime, user: UserRecord) -> GroupClaims:
     ranked = [r for r in records if r.role_arn is not None]
     preferred = None
     if ranked:
-        best = min(_rank(r.precedence) for r in ranked)
-        candidates = {r.role_arn for r in ranked if _rank(r.precedence) == best}
+        best = group_rank(ranked[0])[0]
+        candidates = {r.role_arn for r in ranked if group_rank(r)[0] == best}
         if len(candidates) == 1:
             preferred = candidates.pop()
     return GroupClaims(
@@ -101,8 +106,13 @@ def user_groups(rt: Runtime, user: UserRecord) -> GroupClaims:
     )
 
 
-def _rank(precedence: int | None) -> float:
-    return math.inf if precedence is None else precedence
+def group_rank(group: GroupRecord) -> tuple[float, str]:
+    """How groups are ordered: by precedence (none is last), then by name."""
+    return rank(group.precedence, group.name)
+
+
+def rank(precedence: int | None, name: str) -> tuple[float, str]:
+    return (math.inf if precedence is None else precedence, name)
 
 
 def id_claims(config: UserPoolConfig, client: AppClient, user: UserRecord) -> dict[str, Any]:

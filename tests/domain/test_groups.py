@@ -366,6 +366,43 @@ def test_users_in_an_unknown_group_is_resource_not_found(kit: Kit) -> None:
         kit.pool.list_users_in_group("nobody")
 
 
+def test_groups_for_a_user_come_by_precedence_then_name(kit: Kit) -> None:
+    kit.confirmed()
+    for name, precedence in (("a", None), ("b", 7), ("c", 0), ("d", 7), ("e", None)):
+        kit.pool.create_group(name, precedence=precedence)
+        kit.pool.admin_add_user_to_group("ann", name)
+    pages = []
+    token = None
+    while True:
+        page = kit.pool.admin_list_groups_for_user("ann", limit=2, next_token=token)
+        pages.append(names(page))
+        token = page.next_token
+        if token is None:
+            break
+    assert pages == [["c", "b"], ["d", "a"], ["e"]]
+
+
+def test_later_pages_follow_the_ranking_at_their_time(kit: Kit) -> None:
+    kit.confirmed()
+    for name, precedence in (("a", 1), ("b", 2), ("c", 3)):
+        kit.pool.create_group(name, precedence=precedence)
+        kit.pool.admin_add_user_to_group("ann", name)
+    first = kit.pool.admin_list_groups_for_user("ann", limit=2)
+    kit.pool.update_group("a", precedence=9)
+    rest = kit.pool.admin_list_groups_for_user("ann", limit=2, next_token=first.next_token)
+    assert (names(first), names(rest)) == (["a", "b"], ["c", "a"])
+
+
+@pytest.mark.parametrize("after", [[1], ["1", "a"], [True, "a"], [1, 2], "a", None])
+def test_groups_for_a_user_refuses_a_token_it_did_not_make(kit: Kit, after: Any) -> None:
+    from cogkit.domain import _paging
+
+    kit.confirmed()
+    token = _paging.encode({"k": "user_groups", "after": after})
+    with raises(InvalidParameterError, field="next_token"):
+        kit.pool.admin_list_groups_for_user("ann", next_token=token)
+
+
 def test_groups_for_a_user_page_by_name(kit: Kit) -> None:
     kit.confirmed()
     for name in ("c", "a", "b"):
@@ -413,6 +450,16 @@ def test_tokens_of_a_user_without_groups_carry_no_group_claims(kit: Kit) -> None
         assert name not in id_claims and name not in access
 
 
+def test_token_groups_come_by_precedence_then_name(kit: Kit) -> None:
+    id_claims, access = claims(
+        member_of(
+            kit, ("zeta", None, 0), ("alpha", None, None), ("mid", None, 4), ("beta", None, None)
+        )
+    )
+    assert id_claims["cognito:groups"] == ["zeta", "mid", "alpha", "beta"]
+    assert access["cognito:groups"] == ["zeta", "mid", "alpha", "beta"]
+
+
 def test_both_tokens_carry_the_groups(kit: Kit) -> None:
     id_claims, access = claims(member_of(kit, ("readers", None, None), ("admins", None, None)))
     assert id_claims["cognito:groups"] == ["admins", "readers"]
@@ -429,6 +476,7 @@ def test_the_id_token_carries_the_roles_of_the_groups(kit: Kit) -> None:
         member_of(kit, ("admins", ADMIN_ROLE, 1), ("readers", READER_ROLE, 2), ("plain", None, 0))
     )
     assert id_claims["cognito:roles"] == [ADMIN_ROLE, READER_ROLE]
+    assert id_claims["cognito:groups"] == ["plain", "admins", "readers"]
     assert "cognito:roles" not in access and "cognito:preferred_role" not in access
 
 
