@@ -49,7 +49,10 @@ def _srp_flow(
     if record is None:
         if not client.prevents_user_existence_errors:
             raise UserNotFoundError("User does not exist.")
+        flow._pre_authentication(config, client, None, username, metadata)
         return _simulated_challenge(flow, client, username, srp_a)
+    # PreAuthentication runs at InitiateAuth, before the verifier challenge.
+    flow._pre_authentication(config, client, record, username, metadata)
     rt = flow._rt
     if accounts.is_locked(record, rt.now()):
         raise NotAuthorizedError("Password attempts exceeded")
@@ -70,7 +73,7 @@ def _srp_flow(
         srp_a,
     )
     return flow._challenge(
-        _Attempt(config, client, record, admin, metadata),
+        _Attempt(config, client, record, admin),
         ChallengeName.PASSWORD_VERIFIER,
         {
             "SALT": challenge.salt,
@@ -132,7 +135,21 @@ def _simulated_challenge(flow: AuthFlow, client: AppClient, typed: str, srp_a: s
 def _answer_password_verifier(
     flow: AuthFlow, attempt: _Attempt, stored: SessionRecord, answers: Mapping[str, str]
 ) -> AuthResult:
-    """PASSWORD_VERIFIER: check the signature, then continue as after a correct password."""
+    """PASSWORD_VERIFIER: check the signature, then continue as after a correct password
+    (or, within CUSTOM_AUTH, as DefineAuthChallenge decides)."""
+    record = prove(flow, attempt, stored, answers)
+    if "custom_auth" in stored.state:
+        from cogkit.domain import auth_custom
+
+        return auth_custom.after_password_verifier(flow, attrs.evolve(attempt, user=record), stored)
+    return flow._after_first_factor(attrs.evolve(attempt, user=record))
+
+
+def prove(
+    flow: AuthFlow, attempt: _Attempt, stored: SessionRecord, answers: Mapping[str, str]
+) -> UserRecord:
+    """Checks a PASSWORD_VERIFIER answer (using the session up); the user, with failures
+    cleared, or NotAuthorized counting toward lockout."""
     block = flow._param(answers, "PASSWORD_CLAIM_SECRET_BLOCK")
     signature = flow._param(answers, "PASSWORD_CLAIM_SIGNATURE")
     timestamp = flow._param(answers, "TIMESTAMP")
@@ -157,7 +174,7 @@ def _answer_password_verifier(
         record = accounts.mutate(
             rt, attempt.config, record.pool_id, record.username, accounts.clear_failures
         )
-    return flow._after_first_factor(attrs.evolve(attempt, user=record))
+    return record
 
 
 AuthFlow.FLOWS[AuthFlowType.USER_SRP_AUTH] = _srp_flow

@@ -19,6 +19,7 @@ write anything, so a failing trigger leaves no trace.
 from __future__ import annotations
 
 import copy
+import re
 import threading
 import time
 from collections.abc import Callable, Mapping
@@ -36,7 +37,7 @@ from cogkit.errors import (
     UserLambdaValidationError,
 )
 
-__all__ = ["LambdaContext", "Trigger", "TriggerRegistry"]
+__all__ = ["Handler", "LambdaContext", "Trigger", "TriggerRegistry"]
 
 Handler = Callable[[dict[str, Any], Any], Any]
 
@@ -131,7 +132,7 @@ class TriggerRegistry:
 
     def register(self, pool_id: str, trigger: Trigger | str, handler: Handler) -> Handler:
         """Runs ``handler`` for ``trigger`` in pool ``pool_id``."""
-        name = _trigger(trigger)
+        name = trigger_named(trigger)
         _check_handler(handler)
         with self._lock:
             self._pools[(pool_id, name)] = handler
@@ -139,25 +140,29 @@ class TriggerRegistry:
 
     def unregister(self, pool_id: str, trigger: Trigger | str) -> None:
         with self._lock:
-            self._pools.pop((pool_id, _trigger(trigger)), None)
+            self._pools.pop((pool_id, trigger_named(trigger)), None)
 
     def register_lambda(self, arn: str, handler: Handler) -> Handler:
         """Binds a Lambda ARN to ``handler`` for pools whose ``lambda_config`` names it."""
-        if not isinstance(arn, str) or not arn.startswith("arn:"):
-            raise InvalidParameterError(f"{arn!r} is not a Lambda ARN", field="arn")
+        check_arn(arn)
         _check_handler(handler)
         with self._lock:
             self._lambdas[arn] = handler
         return handler
 
     def handler_for(
-        self, pool_id: str, trigger: Trigger, arn: str | None
+        self, pool_id: str, trigger: Trigger, arn: str | None, *, account_id: str = "000000000000"
     ) -> tuple[Handler, str] | None:
-        """The handler to run and the ARN it runs as, or ``None`` when none is set."""
+        """The handler to run and the ARN it runs as, or ``None`` when none is set.
+
+        A handler registered on the pool runs as a function named after it, in the pool's
+        region and ``account_id``.
+        """
         direct = self._pools.get((pool_id, trigger))
         if direct is not None:
-            name = getattr(direct, "__name__", "handler")
-            return direct, f"arn:aws:lambda:local:000000000000:function:{name}"
+            name = re.sub(r"[^A-Za-z0-9_-]", "", getattr(direct, "__name__", "")) or "handler"
+            region = pool_id.split("_", 1)[0]
+            return direct, f"arn:aws:lambda:{region}:{account_id}:function:{name}"
         if arn is None:
             return None
         bound = self._lambdas.get(arn)
@@ -215,7 +220,8 @@ class TriggerRegistry:
             executor.shutdown(wait=False, cancel_futures=True)
 
 
-def _trigger(value: Trigger | str) -> Trigger:
+def trigger_named(value: Trigger | str) -> Trigger:
+    """The trigger called ``value``; InvalidParameter naming the allowed ones otherwise."""
     try:
         return Trigger(value)
     except ValueError:
@@ -223,6 +229,12 @@ def _trigger(value: Trigger | str) -> Trigger:
         raise InvalidParameterError(
             f"Unknown trigger {value!r}; use one of {allowed}", field="trigger"
         ) from None
+
+
+def check_arn(arn: Any) -> str:
+    if not isinstance(arn, str) or not arn.startswith("arn:"):
+        raise InvalidParameterError(f"{arn!r} is not a Lambda ARN", field="arn")
+    return arn
 
 
 def _check_handler(handler: Any) -> None:
