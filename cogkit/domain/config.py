@@ -319,12 +319,9 @@ def _lambda_config(value: Any) -> LambdaConfig:
     version = data.get("pre_token_generation_version")
     if version is None:
         version = LambdaVersion.V1_0
+    # The version also applies to a handler registered on the pool (``UserPool.trigger``),
+    # so it may come without an ARN.
     version = v.enum("lambda_config.pre_token_generation_version", version, LambdaVersion)
-    if version is not LambdaVersion.V1_0 and Trigger.PRE_TOKEN_GENERATION.value not in triggers:
-        raise InvalidParameterError(
-            "A pre token generation Lambda version needs the PreTokenGeneration Lambda.",
-            field="lambda_config.pre_token_generation_version",
-        )
     if kms is None and any(s.value in triggers for s in _CUSTOM_SENDERS):
         # Cognito encrypts the codes it hands to custom senders with this key.
         raise InvalidParameterError(

@@ -133,9 +133,7 @@ def test_create_user_pool_refuses_a_name_over_128_characters(idp: Any) -> None:
 def test_create_user_pool_refuses_the_federation_trigger_cogkit_lacks(idp: Any) -> None:
     arn = f"arn:aws:lambda:{REGION}:{ACCOUNT}:function:federate"
     with aws_error(idp.exceptions.InvalidParameterException) as info:
-        create(
-            idp, LambdaConfig={"InboundFederation": {"LambdaVersion": "V1_0", "LambdaArn": arn}}
-        )
+        create(idp, LambdaConfig={"InboundFederation": {"LambdaVersion": "V1_0", "LambdaArn": arn}})
     assert "LambdaConfig.InboundFederation" in info.value.response["Error"]["Message"]
 
 
