@@ -10,8 +10,8 @@
 - ``challengeName="CUSTOM_CHALLENGE"``: ``CreateAuthChallenge`` makes the challenge; its
   public parameters go to the client, its private ones stay in the session;
 - ``challengeName="PASSWORD_VERIFIER"``: the SRP step of ``USER_SRP_AUTH`` with the
-  ``SRP_A`` given at the start; a right answer adds ``PASSWORD_VERIFIER`` to the session
-  (a wrong one fails like a wrong password and counts toward lockout).
+  ``SRP_A`` given at the start; right or wrong, its result joins the session (a wrong
+  answer also counts toward lockout, as in USER_SRP_AUTH).
 
 ``RespondToAuthChallenge(CUSTOM_CHALLENGE, ANSWER)`` has ``VerifyAuthChallengeResponse``
 judge the answer; the result joins the session (``challengeName``, ``challengeResult``,
@@ -274,8 +274,11 @@ def _password_verifier(flow: AuthFlow, at: _Round) -> AuthResult:
     )
 
 
-def after_password_verifier(flow: AuthFlow, attempt: _Attempt, stored: SessionRecord) -> AuthResult:
-    """A right PASSWORD_VERIFIER answer within CUSTOM_AUTH: Define decides what follows."""
+def after_password_verifier(
+    flow: AuthFlow, attempt: _Attempt, stored: SessionRecord, *, proved: bool
+) -> AuthResult:
+    """A PASSWORD_VERIFIER answer within CUSTOM_AUTH (a wrong one already counted toward
+    lockout): its result joins the session and Define decides what follows."""
     custom = stored.state["custom_auth"]
     at = _Round(
         attempt.config,
@@ -283,10 +286,7 @@ def after_password_verifier(flow: AuthFlow, attempt: _Attempt, stored: SessionRe
         attempt.admin,
         attempt.user,
         attempt.user.username,
-        (
-            *_entries(custom["session"]),
-            _result(ChallengeName.PASSWORD_VERIFIER, True, None),
-        ),
+        (*_entries(custom["session"]), _result(ChallengeName.PASSWORD_VERIFIER, proved, None)),
         custom.get("srp_a"),
     )
     return _define(flow, at, attempt.client_metadata)

@@ -136,20 +136,7 @@ def _answer_password_verifier(
     flow: AuthFlow, attempt: _Attempt, stored: SessionRecord, answers: Mapping[str, str]
 ) -> AuthResult:
     """PASSWORD_VERIFIER: check the signature, then continue as after a correct password
-    (or, within CUSTOM_AUTH, as DefineAuthChallenge decides)."""
-    record = prove(flow, attempt, stored, answers)
-    if "custom_auth" in stored.state:
-        from cogkit.domain import auth_custom
-
-        return auth_custom.after_password_verifier(flow, attrs.evolve(attempt, user=record), stored)
-    return flow._after_first_factor(attrs.evolve(attempt, user=record))
-
-
-def prove(
-    flow: AuthFlow, attempt: _Attempt, stored: SessionRecord, answers: Mapping[str, str]
-) -> UserRecord:
-    """Checks a PASSWORD_VERIFIER answer (using the session up); the user, with failures
-    cleared, or NotAuthorized counting toward lockout."""
+    (within CUSTOM_AUTH, DefineAuthChallenge decides what follows, right or wrong)."""
     block = flow._param(answers, "PASSWORD_CLAIM_SECRET_BLOCK")
     signature = flow._param(answers, "PASSWORD_CLAIM_SIGNATURE")
     timestamp = flow._param(answers, "TIMESTAMP")
@@ -167,14 +154,27 @@ def prove(
         signature=signature,
         now=rt.now(),
     )
+    custom = "custom_auth" in stored.state
     if not proved:
         accounts.record_failure(rt, attempt.config, record)
+        if custom:
+            return _custom_auth_goes_on(flow, attempt, stored, proved=False)
         raise NotAuthorizedError("Incorrect username or password.")
     if record.failed_attempts or record.locked_until is not None:
         record = accounts.mutate(
             rt, attempt.config, record.pool_id, record.username, accounts.clear_failures
         )
-    return record
+    if custom:
+        return _custom_auth_goes_on(flow, attrs.evolve(attempt, user=record), stored, proved=True)
+    return flow._after_first_factor(attrs.evolve(attempt, user=record))
+
+
+def _custom_auth_goes_on(
+    flow: AuthFlow, attempt: _Attempt, stored: SessionRecord, *, proved: bool
+) -> AuthResult:
+    from cogkit.domain import auth_custom
+
+    return auth_custom.after_password_verifier(flow, attempt, stored, proved=proved)
 
 
 AuthFlow.FLOWS[AuthFlowType.USER_SRP_AUTH] = _srp_flow

@@ -122,7 +122,7 @@ class Cognito:
         return f"Cognito(region={self._rt.region!r}, store={self._rt.store!r})"
 
     def close(self) -> None:
-        """Releases the store (database connections) and the trigger threads."""
+        """Releases the store (database connections)."""
         self._rt.triggers.close()
         self._rt.store.close()
 

@@ -148,7 +148,8 @@ def pre_sign_up(
     client_id: str | None,
 ) -> SignUpDecision:
     """``PreSignUp_SignUp`` / ``PreSignUp_AdminCreateUser``: may refuse the new user (by
-    raising) or, for sign-up, confirm it and verify its email or phone at once."""
+    raising) or, for sign-up, confirm it and verify its email or phone at once.
+    (``PreSignUp_ExternalProvider`` comes with federation, which cogkit does not have.)"""
     response = invoke(
         rt,
         config,
@@ -384,9 +385,11 @@ def custom_send(rt: Runtime, config: UserPoolConfig, composed: Composed, code: s
     ``CustomEmailSender_<purpose>``).
 
     Cognito invokes custom senders asynchronously: their failures never reach the caller
-    and nothing the operation did is undone.  cogkit waits for the handler (so a test can
-    read what it sent) and logs a failure on the ``cogkit.triggers`` logger.
+    and nothing the operation did is undone.  cogkit logs a failure on the
+    ``cogkit.triggers`` logger.
     """
+    # fidelity: Cognito does not wait for a custom sender; cogkit runs it before the call
+    # returns, so a test can read what it sent right after the call.
     assert composed.sender is not None
     trigger = _sender_trigger(composed.channel)
     kind = "SMS" if composed.channel is Channel.SMS else "Email"

@@ -23,8 +23,6 @@ import re
 import threading
 import time
 from collections.abc import Callable, Mapping
-from concurrent.futures import ThreadPoolExecutor
-from concurrent.futures import TimeoutError as FutureTimeout
 from enum import StrEnum
 from typing import Any
 
@@ -123,7 +121,6 @@ class TriggerRegistry:
         self._pools: dict[tuple[str, Trigger], Handler] = {}
         self._lambdas: dict[str, Handler] = {}
         self._lock = threading.Lock()
-        self._executor: ThreadPoolExecutor | None = None
 
     def __repr__(self) -> str:
         return f"TriggerRegistry({len(self._pools)} pool handlers, {len(self._lambdas)} lambdas)"
@@ -188,36 +185,42 @@ class TriggerRegistry:
             deadline=deadline,
         )
         payload = copy.deepcopy(event)
-        future = self._pool().submit(handler, payload, context)
-        try:
-            result = future.result(timeout=self.timeout)
-        except FutureTimeout:
+        # Each call runs in its own daemon thread, so a handler past its timeout is given
+        # up on without holding anything: no pool to exhaust, nothing to wait for at exit.
+        # fidelity: Cognito calls a Lambda again when the call times out or is throttled
+        # (up to three calls within its 5 seconds); cogkit calls a handler once.  A handler
+        # past its timeout runs on in its thread to its end (Python cannot stop a thread).
+        outcome: list[Any] = []
+        failure: list[BaseException] = []
+
+        def run() -> None:
+            try:
+                outcome.append(handler(payload, context))
+            except (Exception, SystemExit) as exc:  # what Lambda reports as a function error
+                failure.append(exc)
+
+        worker = threading.Thread(target=run, name=f"cogkit-trigger-{function}", daemon=True)
+        worker.start()
+        worker.join(self.timeout)
+        if worker.is_alive():
             raise UnexpectedLambdaError(
                 f"{trigger.value} invocation failed due to error Socket timeout while invoking "
                 "Lambda function."
-            ) from None
-        except Exception as exc:  # the handler's own error, as Lambda reports it
+            )
+        if failure:
+            exc = failure[0]
             message = str(exc) or type(exc).__name__
             raise UserLambdaValidationError(
                 f"{trigger.value} failed with error {message}."
             ) from exc
+        result = outcome[0] if outcome else None
         if not isinstance(result, Mapping) or not isinstance(result.get("response"), Mapping):
             raise InvalidLambdaResponseError("Unrecognizable lambda output")
         return dict(result)
 
-    def _pool(self) -> ThreadPoolExecutor:
-        with self._lock:
-            if self._executor is None:
-                self._executor = ThreadPoolExecutor(
-                    max_workers=8, thread_name_prefix="cogkit-trigger"
-                )
-            return self._executor
-
     def close(self) -> None:
-        with self._lock:
-            executor, self._executor = self._executor, None
-        if executor is not None:
-            executor.shutdown(wait=False, cancel_futures=True)
+        """Nothing to release: calls run in their own threads.  Kept so a registry can be
+        closed with the service that owns it."""
 
 
 def trigger_named(value: Trigger | str) -> Trigger:

@@ -44,7 +44,9 @@ class Quiz:
         session = event["request"]["session"]
         response = event["response"]
         last = session[-1] if session else None
-        if last and last["challengeName"] == "SRP_A":
+        if last and not last["challengeResult"] and last["challengeName"] != "CUSTOM_CHALLENGE":
+            response.update(issueTokens=False, failAuthentication=True)
+        elif last and last["challengeName"] == "SRP_A":
             response["challengeName"] = "PASSWORD_VERIFIER"
         elif last and last["challengeName"] == "CUSTOM_CHALLENGE" and last["challengeResult"]:
             response.update(issueTokens=True, failAuthentication=False)
@@ -389,7 +391,7 @@ def test_srp_then_a_custom_challenge(kit: Kit, custom: AppClient) -> None:
     ]
 
 
-def test_a_wrong_password_in_the_srp_step_fails_like_any_wrong_password(
+def test_a_wrong_password_in_the_srp_step_is_for_define_to_judge(
     kit: Kit, custom: AppClient
 ) -> None:
     kit.confirmed()
@@ -403,8 +405,29 @@ def test_a_wrong_password_in_the_srp_step_fails_like_any_wrong_password(
             "PASSWORD_VERIFIER",
             srp.respond(dict(verifier.challenge.parameters), kit.clock.now()),
         )
-    assert len(quiz.define.events) == 1
-    assert kit.svc.store.get_user(kit.pool.id, "ann").failed_attempts == 1  # type: ignore[union-attr]
+    assert quiz.define.events[-1]["request"]["session"] == [
+        entry("SRP_A", True),
+        entry("PASSWORD_VERIFIER", False),
+    ]
+    record = kit.svc.store.get_user(kit.pool.id, "ann")
+    assert record is not None and record.failed_attempts == 1
+
+
+def test_a_locked_user_cannot_answer_the_srp_step(kit: Kit, custom: AppClient) -> None:
+    kit.confirmed()
+    Quiz().install(kit)
+    for _attempt in range(5):
+        with raises(NotAuthorizedError):
+            kit.sign_in(password="Wrong-password-1", client=custom)
+    srp = SrpClient(kit.pool.id, "ann", PASSWORD)
+    verifier = start(kit, custom, CHALLENGE_NAME="SRP_A", SRP_A=srp.start())
+    assert verifier.challenge is not None
+    with raises(NotAuthorizedError, "Password attempts exceeded"):
+        kit.auth.respond(
+            custom.id,
+            "PASSWORD_VERIFIER",
+            srp.respond(dict(verifier.challenge.parameters), kit.clock.now()),
+        )
 
 
 def test_password_verifier_needs_srp_a(kit: Kit, custom: AppClient) -> None:
