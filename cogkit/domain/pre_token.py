@@ -177,6 +177,9 @@ def _run(
     source: str,
     client_metadata: Mapping[str, str] | None,
 ) -> Overrides | None:
+    found = trigger_events.handler_for(rt, config, user.pool_id, Trigger.PRE_TOKEN_GENERATION)
+    if found is None:
+        return None
     version = config.lambda_config.pre_token_generation_version
     request: dict[str, Any] = {
         "userAttributes": trigger_events.user_attributes(config, user),
@@ -197,9 +200,9 @@ def _run(
         request=trigger_events.with_metadata(request, client_metadata),
         response={key: None},
         version=_EVENT_VERSIONS[version],
+        found=found,
     )
-    if response is None:
-        return None
+    assert response is not None
     details = _mapping(response.get(key))
     if details is None:
         return Overrides()

@@ -150,12 +150,16 @@ def pre_sign_up(
     """``PreSignUp_SignUp`` / ``PreSignUp_AdminCreateUser``: may refuse the new user (by
     raising) or, for sign-up, confirm it and verify its email or phone at once.
     (``PreSignUp_ExternalProvider`` comes with federation, which cogkit does not have.)"""
+    found = handler_for(rt, config, pool_id, Trigger.PRE_SIGN_UP)
+    if found is None:
+        return SignUpDecision()
     response = invoke(
         rt,
         config,
         pool_id,
         Trigger.PRE_SIGN_UP,
         source,
+        found=found,
         username=username,
         client_id=client_id,
         request=with_metadata(
@@ -167,8 +171,7 @@ def pre_sign_up(
         ),
         response={"autoConfirmUser": False, "autoVerifyEmail": False, "autoVerifyPhone": False},
     )
-    if response is None:
-        return SignUpDecision()
+    assert response is not None
     decision = SignUpDecision(
         auto_confirm=flag(response, "autoConfirmUser"),
         auto_verify_email=flag(response, "autoVerifyEmail"),
@@ -197,12 +200,16 @@ def post_confirmation(
 ) -> None:
     """``PostConfirmation_ConfirmSignUp`` / ``_ConfirmForgotPassword``, with the user as
     the confirmation leaves it."""
+    found = handler_for(rt, config, record.pool_id, Trigger.POST_CONFIRMATION)
+    if found is None:
+        return
     invoke(
         rt,
         config,
         record.pool_id,
         Trigger.POST_CONFIRMATION,
         source,
+        found=found,
         username=record.username,
         client_id=client_id,
         request=with_metadata({"userAttributes": user_attributes(config, record)}, client_metadata),
@@ -226,6 +233,9 @@ def pre_authentication(
 ) -> None:
     """``PreAuthentication_Authentication``: raising denies the sign-in.  With
     PreventUserExistenceErrors it also runs for unknown users, with ``userNotFound``."""
+    found = handler_for(rt, config, pool_id, Trigger.PRE_AUTHENTICATION)
+    if found is None:
+        return
     request: dict[str, Any] = {
         "userAttributes": {} if record is None else user_attributes(config, record),
         "validationData": _validation_data(validation_data),
@@ -242,6 +252,7 @@ def pre_authentication(
         client_id=client_id,
         request=request,
         response={},
+        found=found,
     )
 
 
@@ -255,12 +266,16 @@ def post_authentication(
 ) -> None:
     """``PostAuthentication_Authentication``, before the tokens are issued; raising means
     no tokens.  (``newDeviceUsed`` comes with device tracking, which cogkit lacks.)"""
+    found = handler_for(rt, config, record.pool_id, Trigger.POST_AUTHENTICATION)
+    if found is None:
+        return
     invoke(
         rt,
         config,
         record.pool_id,
         Trigger.POST_AUTHENTICATION,
         "PostAuthentication_Authentication",
+        found=found,
         username=record.username,
         client_id=client_id,
         request=with_metadata({"userAttributes": user_attributes(config, record)}, client_metadata),
@@ -311,8 +326,11 @@ def compose(
     channel takes it over; otherwise the ``CustomMessage_<purpose>`` trigger may rewrite
     the pool's ``text`` and ``subject``, keeping the ``{####}`` placeholder (and
     ``{username}`` for invitations), else InvalidLambdaResponse."""
-    attributes = user_attributes(config, record)
     sender = handler_for(rt, config, record.pool_id, _sender_trigger(channel))
+    found = None if sender else handler_for(rt, config, record.pool_id, Trigger.CUSTOM_MESSAGE)
+    if sender is None and found is None:
+        return Composed(purpose, channel, text, subject)
+    attributes = user_attributes(config, record)
     if sender is not None:
         # Cognito hands the code to the custom sender and sends nothing itself (nor runs
         # CustomMessage for that channel).
@@ -334,6 +352,7 @@ def compose(
         record.pool_id,
         Trigger.CUSTOM_MESSAGE,
         f"CustomMessage_{purpose.value}",
+        found=found,
         username=record.username,
         client_id=client_id,
         request=with_metadata(
@@ -347,8 +366,7 @@ def compose(
         ),
         response={"smsMessage": None, "emailMessage": None, "emailSubject": None},
     )
-    if response is None:
-        return Composed(purpose, channel, text, subject)
+    assert response is not None
     sms = optional_str(response, "smsMessage")
     email = optional_str(response, "emailMessage")
     email_subject = optional_str(response, "emailSubject")

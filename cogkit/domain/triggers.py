@@ -73,6 +73,9 @@ class LambdaContext:
     memory_limit_in_mb: int = 128
     log_group_name: str = ""
     log_stream_name: str = ""
+    #: Set for Lambdas called from the mobile SDKs; Cognito's calls carry neither.
+    identity: Any = None
+    client_context: Any = None
 
     def __attrs_post_init__(self) -> None:
         self.log_group_name = self.log_group_name or f"/aws/lambda/{self.function_name}"
