@@ -19,7 +19,7 @@ import attrs
 
 from cogkit.domain import _accounts as accounts
 from cogkit.domain import _validate as v
-from cogkit.domain import messages, pre_token, trigger_events
+from cogkit.domain import messages, migration, pre_token, trigger_events
 from cogkit.domain import tokens as token_rules
 from cogkit.domain._runtime import Runtime
 from cogkit.domain.attributes import VERIFIED_FLAGS
@@ -219,12 +219,7 @@ class AuthFlow:
             client_metadata=client_metadata,
             client_id=client.id,
         )
-        for wanted, attribute in (
-            (decision.auto_verify_email, "email"),
-            (decision.auto_verify_phone, "phone_number"),
-        ):
-            if wanted:
-                checked[VERIFIED_FLAGS[attribute]] = "true"
+        checked = decision.verified(checked)
         status = UserStatus.CONFIRMED if decision.auto_confirm else UserStatus.UNCONFIRMED
         now = self._rt.now()
         record = accounts.with_password(
@@ -525,8 +520,6 @@ class AuthFlow:
         record = self._find(config, username)
         if record is None:
             # Unknown users may come from another system (the UserMigration trigger).
-            from cogkit.domain import migration
-
             migrated = migration.on_sign_in(self, config, client, username, password, metadata)
             if migrated is not None:
                 # PreAuthentication sees the user before it exists: refused, none is made.
@@ -957,8 +950,6 @@ class AuthFlow:
         hide = client.prevents_user_existence_errors
         migrated = None
         if record is None:
-            from cogkit.domain import migration
-
             migrated = migration.on_forgot_password(self, config, client, username, client_metadata)
             if migrated is not None:
                 record = migrated.record

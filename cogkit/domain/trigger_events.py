@@ -134,6 +134,15 @@ class SignUpDecision:
     auto_verify_email: bool = False
     auto_verify_phone: bool = False
 
+    def verified(self, attributes: Mapping[str, str]) -> dict[str, str]:
+        """``attributes`` with the email and phone the handler auto-verified."""
+        out = dict(attributes)
+        if self.auto_verify_email:
+            out["email_verified"] = "true"
+        if self.auto_verify_phone:
+            out["phone_number_verified"] = "true"
+        return out
+
 
 def pre_sign_up(
     rt: Runtime,

@@ -353,6 +353,33 @@ def test_an_unknown_user_goes_round_the_loop_and_fails(kit: Kit) -> None:
     ]
 
 
+def test_an_unknown_users_answer_must_name_the_same_user(kit: Kit) -> None:
+    hiding = kit.pool.create_client(
+        "hiding", explicit_auth_flows=CUSTOM_FLOWS, prevent_user_existence_errors="ENABLED"
+    )
+    Quiz().install(kit)
+    challenge = start(kit, hiding, "nobody")
+    with raises(NotAuthorizedError, "Invalid session for the user."):
+        answer(kit, hiding, challenge, "blue", username="somebody")
+
+
+def test_an_unknown_user_gets_a_password_verifier_no_answer_passes(kit: Kit) -> None:
+    hiding = kit.pool.create_client(
+        "hiding", explicit_auth_flows=CUSTOM_FLOWS, prevent_user_existence_errors="ENABLED"
+    )
+    Quiz().install(kit)
+    srp = SrpClient(kit.pool.id, "nobody", PASSWORD)
+    verifier = start(kit, hiding, "nobody", CHALLENGE_NAME="SRP_A", SRP_A=srp.start())
+    assert verifier.challenge is not None
+    assert verifier.challenge_name is ChallengeName.PASSWORD_VERIFIER
+    with raises(NotAuthorizedError, "Incorrect username or password."):
+        kit.auth.respond(
+            hiding.id,
+            "PASSWORD_VERIFIER",
+            srp.respond(dict(verifier.challenge.parameters), kit.clock.now()),
+        )
+
+
 def test_a_known_user_of_a_hiding_client_is_user_not_found_false(kit: Kit) -> None:
     kit.confirmed()
     hiding = kit.pool.create_client(

@@ -225,6 +225,7 @@ def test_claims_cognito_sets_cannot_be_suppressed(kit: Kit, claim: str) -> None:
     [
         "yes",
         {"claimsToAddOrOverride": ["a"]},
+        {"claimsToAddOrOverride": {"": "x"}},
         {"claimsToSuppress": "email"},
         {"groupOverrideDetails": {"groupsToOverride": "admins"}},
         {"groupOverrideDetails": {"preferredRole": 3}},

@@ -161,7 +161,9 @@ def test_pre_authentication_runs_for_unknown_srp_users_of_hiding_clients(kit: Ki
 
 
 def test_user_attributes_carry_the_verified_aliases(svc: Cognito) -> None:
-    pool = svc.create_user_pool("app", alias_attributes=["email", "phone_number"])
+    pool = svc.create_user_pool(
+        "app", alias_attributes=["email", "phone_number", "preferred_username"]
+    )
     client = pool.create_client("web", explicit_auth_flows=["ALLOW_USER_PASSWORD_AUTH"])
     pool.admin_create_user(
         "ann",
@@ -169,6 +171,7 @@ def test_user_attributes_carry_the_verified_aliases(svc: Cognito) -> None:
             "email": "ann@example.com",
             "email_verified": "true",
             "phone_number": "+15555550100",
+            "preferred_username": "annie",
         },
         message_action="SUPPRESS",
     )
@@ -183,6 +186,7 @@ def test_user_attributes_carry_the_verified_aliases(svc: Cognito) -> None:
         "email": "ann@example.com",
         "email_verified": "true",
         "phone_number": "+15555550100",
+        "preferred_username": "annie",
         "cognito:user_status": "CONFIRMED",
         "cognito:email_alias": "ann@example.com",
     }
