@@ -473,6 +473,29 @@ def test_custom_email_sender_replaces_delivery(idp: Any, lambdas: Lambdas) -> No
     )
 
 
+def test_custom_sms_sender_replaces_sms_delivery(idp: Any, lambdas: Lambdas) -> None:
+    pool_id = idp.create_user_pool(
+        PoolName="sms",
+        AutoVerifiedAttributes=["phone_number"],
+        LambdaConfig=lambdas.config("CustomSMSSender"),
+    )["UserPool"]["Id"]
+    client_id = idp.create_user_pool_client(UserPoolId=pool_id, ClientName="web")["UserPoolClient"][
+        "ClientId"
+    ]
+    answer = idp.sign_up(
+        ClientId=client_id,
+        Username="ann",
+        Password=PASSWORD,
+        UserAttributes=[{"Name": "phone_number", "Value": "+15555550100"}],
+    )
+    assert answer["CodeDeliveryDetails"]["DeliveryMedium"] == "SMS"
+    event = lambdas["CustomSMSSender"].event
+    assert event["triggerSource"] == "CustomSMSSender_SignUp"
+    assert event["request"]["type"] == "customSMSSenderRequestV1"
+    assert event["request"]["userAttributes"]["phone_number"] == "+15555550100"
+    assert len(lambdas.svc.outbox) == 0
+
+
 # -- sign-in ---------------------------------------------------------------------------
 
 
