@@ -39,12 +39,14 @@ from cogkit.domain import (
     secret_hash,
 )
 from cogkit.domain.attributes import SchemaAttribute
+from cogkit.domain.config import LambdaConfig
 from cogkit.domain.enums import (
     AuthFlowType,
     ChallengeName,
     ExplicitAuthFlow,
     UserStatus,
 )
+from cogkit.domain.triggers import LambdaContext, Trigger
 from cogkit.errors import CogkitError, CognitoError
 from cogkit.services.clock import Clock, FrozenClock, SystemClock
 from cogkit.services.codes import FixedCodes, RandomCodes
@@ -74,6 +76,8 @@ __all__ = [
     "FrozenClock",
     "GeneratedKeys",
     "InvitationTemplate",
+    "LambdaConfig",
+    "LambdaContext",
     "Message",
     "MessageSender",
     "Outbox",
@@ -91,6 +95,7 @@ __all__ = [
     "SystemClock",
     "TokenVerificationError",
     "Tokens",
+    "Trigger",
     "User",
     "UserPool",
     "UserPoolConfig",

@@ -7,7 +7,7 @@ decides what goes into a token and what a valid one must say.
 from __future__ import annotations
 
 import math
-from collections.abc import Iterable, Mapping
+from collections.abc import Callable, Iterable, Mapping
 from typing import Any
 
 import attrs
@@ -80,8 +80,13 @@ def issue(
     *,
     with_refresh_token: bool,
     groups: Iterable[str] = (),
+    customize: Callable[[dict[str, Any], dict[str, Any]], None] | None = None,
 ) -> Tokens:
-    """Signs an ID and an access token (and makes a refresh token when asked)."""
+    """Signs an ID and an access token (and makes a refresh token when asked).
+
+    ``customize(id_claims, access_claims)`` may change the claims before they are signed
+    (the pre token generation trigger's answer).
+    """
     now = rt.now()
     iat = math.floor(now)
     settings = client.settings
@@ -127,6 +132,9 @@ def issue(
             "username": user.username,
         }
     )
+
+    if customize is not None:
+        customize(id_token, access)
 
     refresh_token = None
     if with_refresh_token:
