@@ -43,12 +43,14 @@ from cogkit.domain import (
     secret_hash,
 )
 from cogkit.domain.attributes import SchemaAttribute
+from cogkit.domain.config import LambdaConfig
 from cogkit.domain.enums import (
     AuthFlowType,
     ChallengeName,
     ExplicitAuthFlow,
     UserStatus,
 )
+from cogkit.domain.triggers import LambdaContext, Trigger
 from cogkit.errors import CogkitError, CognitoError
 from cogkit.services.clock import Clock, FrozenClock, SystemClock
 from cogkit.services.codes import FixedCodes, RandomCodes
@@ -79,6 +81,8 @@ __all__ = [
     "GeneratedKeys",
     "Group",
     "InvitationTemplate",
+    "LambdaConfig",
+    "LambdaContext",
     "Message",
     "MessageSender",
     "Outbox",
@@ -98,6 +102,7 @@ __all__ = [
     "SystemClock",
     "TokenVerificationError",
     "Tokens",
+    "Trigger",
     "User",
     "UserPool",
     "UserPoolConfig",

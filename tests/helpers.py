@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import base64
+import copy
 import json
 from collections.abc import Iterator
 from contextlib import contextmanager
@@ -66,3 +67,43 @@ def jwt_part(token: str, index: int) -> dict[str, Any]:
 def b64url(data: dict[str, Any] | bytes) -> str:
     raw = data if isinstance(data, bytes) else json.dumps(data, separators=(",", ":")).encode()
     return base64.urlsafe_b64encode(raw).rstrip(b"=").decode()
+
+
+class Recorder:
+    """A trigger handler that keeps a copy of every event it receives and answers by
+    merging ``response`` into the event's response (or raises ``error``)."""
+
+    def __init__(
+        self, response: dict[str, Any] | None = None, *, error: Exception | None = None
+    ) -> None:
+        self.response = response or {}
+        self.error = error
+        self.events: list[dict[str, Any]] = []
+        self.contexts: list[Any] = []
+        self.__name__ = "recorder"
+
+    def __call__(self, event: dict[str, Any], context: Any) -> dict[str, Any]:
+        self.events.append(copy.deepcopy(event))
+        self.contexts.append(context)
+        if self.error is not None:
+            raise self.error
+        event["response"].update(copy.deepcopy(self.response))
+        return event
+
+    @property
+    def event(self) -> dict[str, Any]:
+        """The one event received."""
+        assert len(self.events) == 1, f"{len(self.events)} events"
+        return self.events[0]
+
+    @property
+    def sources(self) -> list[str]:
+        return [e["triggerSource"] for e in self.events]
+
+
+def caller(client_id: str | None) -> dict[str, str]:
+    """An event's ``callerContext``."""
+    return {
+        "awsSdkVersion": "aws-sdk-unknown-unknown",
+        "clientId": client_id or "CLIENT_ID_NOT_APPLICABLE",
+    }

@@ -73,7 +73,7 @@ def list_user_pools(call: Call) -> Result:
             {
                 "Id": described.id,
                 "Name": described.name,
-                "LambdaConfig": {},
+                "LambdaConfig": shapes.lambda_config_out(described.config.lambda_config),
                 "LastModifiedDate": epoch(described.modified_at),
                 "CreationDate": epoch(described.created_at),
             }

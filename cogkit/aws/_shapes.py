@@ -10,7 +10,7 @@ from cogkit.aws._model import epoch
 from cogkit.domain.attributes import SchemaAttribute
 from cogkit.domain.auth import AuthResult
 from cogkit.domain.client import AppClient
-from cogkit.domain.config import ClientSettings, UserPoolConfig
+from cogkit.domain.config import ClientSettings, LambdaConfig, UserPoolConfig
 from cogkit.domain.enums import TimeUnit
 from cogkit.domain.messages import CodeDelivery
 from cogkit.domain.pool import PoolDescription
@@ -205,7 +205,6 @@ _INVITE = (
 #: CreateUserPool/UpdateUserPool members cogkit does not model yet; refusing them is more
 #: honest than accepting a setting that would then have no effect.
 UNSUPPORTED_POOL_MEMBERS = {
-    "LambdaConfig": "Lambda triggers",
     "DeviceConfiguration": "device tracking",
     "UserPoolAddOns": "threat protection",
 }
@@ -225,7 +224,73 @@ _POOL_RESETS: dict[str, Any] = {
     "invitation": {},
     "email_configuration": {},
     "sms_configuration": {},
+    # Cognito: an update without LambdaConfig removes every trigger.
+    "lambda_config": {},
 }
+
+#: ``LambdaConfig`` members that are a plain ARN, named as the domain names the trigger.
+_TRIGGER_ARNS = (
+    "PreSignUp",
+    "CustomMessage",
+    "PostConfirmation",
+    "PreAuthentication",
+    "PostAuthentication",
+    "DefineAuthChallenge",
+    "CreateAuthChallenge",
+    "VerifyAuthChallengeResponse",
+    "UserMigration",
+)
+_SENDERS = ("CustomSMSSender", "CustomEmailSender")
+
+
+def lambda_config_in(given: Mapping[str, Any]) -> dict[str, Any]:
+    """The domain's ``lambda_config`` from ``LambdaConfig``.  ``PreTokenGeneration`` (the
+    legacy member) and ``PreTokenGenerationConfig.LambdaArn`` must name the same Lambda."""
+    if given.get("InboundFederation"):
+        raise InvalidParameterError(
+            "cogkit does not support federation yet (LambdaConfig.InboundFederation).",
+            field="LambdaConfig",
+        )
+    out: dict[str, Any] = {name: given[name] for name in _TRIGGER_ARNS if name in given}
+    legacy = given.get("PreTokenGeneration")
+    versioned = given.get("PreTokenGenerationConfig")
+    if versioned is not None:
+        if legacy is not None and legacy != versioned["LambdaArn"]:
+            raise InvalidParameterError(
+                "PreTokenGeneration and PreTokenGenerationConfig.LambdaArn must be the same "
+                "Lambda function.",
+                field="LambdaConfig",
+            )
+        out["PreTokenGeneration"] = versioned["LambdaArn"]
+        out["pre_token_generation_version"] = versioned["LambdaVersion"]
+    elif legacy is not None:
+        out["PreTokenGeneration"] = legacy
+    for sender in _SENDERS:
+        if sender in given:
+            out[sender] = given[sender]["LambdaArn"]
+    if "KMSKeyID" in given:
+        out["kms_key_id"] = given["KMSKeyID"]
+    return out
+
+
+def lambda_config_out(config: LambdaConfig) -> dict[str, Any]:
+    """``LambdaConfigType``."""
+    out: dict[str, Any] = {
+        name: config.triggers[name] for name in _TRIGGER_ARNS if name in config.triggers
+    }
+    pre_token = config.triggers.get("PreTokenGeneration")
+    if pre_token is not None:
+        out["PreTokenGeneration"] = pre_token
+        out["PreTokenGenerationConfig"] = {
+            "LambdaVersion": config.pre_token_generation_version.value,
+            "LambdaArn": pre_token,
+        }
+    for sender in _SENDERS:
+        if sender in config.triggers:
+            out[sender] = {"LambdaVersion": "V1_0", "LambdaArn": config.triggers[sender]}
+    if config.kms_key_id is not None:
+        out["KMSKeyID"] = config.kms_key_id
+    return out
 
 
 def pool_config_in(params: Mapping[str, Any], *, creating: bool) -> dict[str, Any]:
@@ -297,6 +362,9 @@ def pool_config_in(params: Mapping[str, Any], *, creating: bool) -> dict[str, An
     username = params.get("UsernameConfiguration")
     if username is not None:
         config["case_sensitive"] = username["CaseSensitive"]
+    triggers = params.get("LambdaConfig")
+    if triggers is not None:
+        config["lambda_config"] = lambda_config_in(triggers)
     if not creating:
         # fidelity: SmsAuthenticationMessage, AccountRecoverySetting and the legacy
         # UnusedAccountValidityDays keep their value when an update omits them (the domain
@@ -319,7 +387,7 @@ def pool_out(description: PoolDescription) -> dict[str, Any]:
             "SignInPolicy": {"AllowedFirstAuthFactors": ["PASSWORD"]},
         },
         "DeletionProtection": config.deletion_protection.value,
-        "LambdaConfig": {},
+        "LambdaConfig": lambda_config_out(config.lambda_config),
         "LastModifiedDate": epoch(description.modified_at),
         "CreationDate": epoch(description.created_at),
         "SchemaAttributes": [schema_out(a) for a in config.schema],

@@ -14,6 +14,7 @@ import attrs
 
 from cogkit.domain import _serde
 from cogkit.domain.config import ClientSettings, UserPoolConfig
+from cogkit.domain.triggers import TriggerRegistry
 from cogkit.errors import ResourceNotFoundError
 from cogkit.services.clock import Clock
 from cogkit.services.codes import CodeSource
@@ -41,6 +42,8 @@ class Runtime:
     region: str
     account_id: str
     issuer_base_url: str | None
+    #: Trigger handlers (Python callables live in this process, not in the store).
+    triggers: TriggerRegistry = attrs.Factory(TriggerRegistry)
     _pools: dict[str, tuple[int, PoolRecord, UserPoolConfig]] = attrs.Factory(dict)
     _clients: dict[str, tuple[int, AppClient]] = attrs.Factory(dict)
     _keys: dict[str, dict[str, tuple[SigningKeyRecord, SignerKey]]] = attrs.Factory(dict)

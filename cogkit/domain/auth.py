@@ -19,7 +19,7 @@ import attrs
 
 from cogkit.domain import _accounts as accounts
 from cogkit.domain import _validate as v
-from cogkit.domain import messages
+from cogkit.domain import messages, migration, pre_token, trigger_events
 from cogkit.domain import tokens as token_rules
 from cogkit.domain._runtime import Runtime
 from cogkit.domain.attributes import VERIFIED_FLAGS
@@ -36,9 +36,11 @@ from cogkit.domain.enums import (
 from cogkit.domain.messages import CodeDelivery
 from cogkit.domain.pool_admin import delete_attributes, recovery_attribute
 from cogkit.domain.tokens import Grant, Tokens, TokenVerificationError
+from cogkit.domain.trigger_events import Composed
 from cogkit.domain.users import User
 from cogkit.errors import (
     CodeMismatchError,
+    CogkitError,
     ExpiredCodeError,
     InvalidParameterError,
     NotAuthorizedError,
@@ -197,7 +199,7 @@ class AuthFlow:
         v.password(password)
         v.secret_hash(secret_hash)
         given = accounts.attribute_map("user_attributes", attributes)
-        accounts.attribute_map("validation_data", validation_data)
+        validation = accounts.attribute_map("validation_data", validation_data)
         v.client_metadata(client_metadata)
         config, client = self._client(client_id)
         client.check_secret_hash(username, secret_hash)
@@ -207,6 +209,19 @@ class AuthFlow:
         internal, sub = accounts.sign_up_identity(config, self._rt, username, checked)
         accounts.check_required(config, checked)
         accounts.check_policy(config, password)
+        decision = trigger_events.pre_sign_up(
+            self._rt,
+            config,
+            self.pool.id,
+            "PreSignUp_SignUp",
+            username=internal,
+            attributes=checked,
+            validation_data=validation,
+            client_metadata=client_metadata,
+            client_id=client.id,
+        )
+        checked = decision.verified(checked)
+        status = UserStatus.CONFIRMED if decision.auto_confirm else UserStatus.UNCONFIRMED
         now = self._rt.now()
         record = accounts.with_password(
             self._rt,
@@ -214,7 +229,7 @@ class AuthFlow:
                 pool_id=self.pool.id,
                 username=internal,
                 sub=sub,
-                status=UserStatus.UNCONFIRMED.value,
+                status=status.value,
                 enabled=True,
                 created_at=now,
                 modified_at=now,
@@ -222,8 +237,38 @@ class AuthFlow:
             ),
             password,
         )
-        accounts.create(self._rt, config, record)
-        delivery = self._send_confirmation(config, record, Purpose.SIGN_UP)
+        # The confirmation message is made before the user exists, so a failing
+        # CustomMessage trigger leaves no user behind.
+        composed = (
+            None
+            if decision.auto_confirm
+            else self._compose_confirmation(
+                config, record, Purpose.SIGN_UP, client, client_metadata
+            )
+        )
+        if decision.auto_verify_email or decision.auto_verify_phone:
+            # An auto-verified alias is taken from a user who holds it (spec §6.4).
+            record = self.pool._create_forcing_aliases(config, record)
+        else:
+            accounts.create(self._rt, config, record)
+        if decision.auto_confirm:
+            try:
+                trigger_events.post_confirmation(
+                    self._rt,
+                    config,
+                    record,
+                    "PostConfirmation_ConfirmSignUp",
+                    client_id=client.id,
+                    client_metadata=client_metadata,
+                )
+            except CogkitError:
+                # Nothing half-done: the user this sign-up made goes again.
+                self._rt.store.delete_user(self.pool.id, record.username)
+                raise
+            return SignUpResult(user_confirmed=True, user_sub=sub, code_delivery=None)
+        delivery = self._send_confirmation(
+            config, record, Purpose.SIGN_UP, composed=composed, client_id=client.id
+        )
         return SignUpResult(user_confirmed=False, user_sub=sub, code_delivery=delivery)
 
     @staticmethod
@@ -234,8 +279,36 @@ class AuthFlow:
                 return attribute.value
         return None
 
+    def _compose_confirmation(
+        self,
+        config: UserPoolConfig,
+        record: UserRecord,
+        purpose: Purpose,
+        client: AppClient,
+        client_metadata: Mapping[str, str] | None,
+    ) -> Composed | None:
+        attribute = self._confirmation_attribute(config, record)
+        if attribute is None:
+            return None
+        return messages.compose_code(
+            self._rt,
+            config,
+            record,
+            attribute=attribute,
+            purpose=purpose,
+            client_id=client.id,
+            client_metadata=client_metadata,
+        )
+
     def _send_confirmation(
-        self, config: UserPoolConfig, record: UserRecord, purpose: Purpose
+        self,
+        config: UserPoolConfig,
+        record: UserRecord,
+        purpose: Purpose,
+        *,
+        composed: Composed | None = None,
+        client_id: str | None = None,
+        client_metadata: Mapping[str, str] | None = None,
     ) -> CodeDelivery | None:
         attribute = self._confirmation_attribute(config, record)
         if attribute is None:
@@ -249,6 +322,9 @@ class AuthFlow:
             store_purpose="sign_up",
             ttl=CONFIRMATION_TTL,
             extra={"attribute": attribute},
+            composed=composed,
+            client_id=client_id,
+            client_metadata=client_metadata,
         )
 
     def confirm_sign_up(
@@ -295,6 +371,16 @@ class AuthFlow:
                 modified_at=self._rt.now(),
             )
 
+        # PostConfirmation sees the user as confirmed, before the write: a failing trigger
+        # leaves the user unconfirmed and the code usable.
+        trigger_events.post_confirmation(
+            self._rt,
+            config,
+            confirm(record),
+            "PostConfirmation_ConfirmSignUp",
+            client_id=client.id,
+            client_metadata=client_metadata,
+        )
         accounts.mutate(
             self._rt,
             config,
@@ -326,7 +412,13 @@ class AuthFlow:
             raise UserNotFoundError("Username/client id combination not found.")
         if record.status != UserStatus.UNCONFIRMED:
             raise InvalidParameterError("User is already confirmed.", field="username")
-        delivery = self._send_confirmation(config, record, Purpose.RESEND_CODE)
+        delivery = self._send_confirmation(
+            config,
+            record,
+            Purpose.RESEND_CODE,
+            client_id=client.id,
+            client_metadata=client_metadata,
+        )
         if delivery is None:
             raise InvalidParameterError(
                 "Auto verification not turned on for the user's attributes.", field="username"
@@ -428,9 +520,42 @@ class AuthFlow:
         client.check_secret_hash(username, params.get("SECRET_HASH"))
         record = self._find(config, username)
         if record is None:
+            # Unknown users may come from another system (the UserMigration trigger).
+            migrated = migration.on_sign_in(self, config, client, username, password, metadata)
+            if migrated is not None:
+                # PreAuthentication sees the user before it exists: refused, none is made.
+                self._pre_authentication(config, client, migrated.record, username, metadata)
+                record = migrated.commit(self)
+                return self._after_first_factor(_Attempt(config, client, record, admin))
+            self._pre_authentication(config, client, None, username, metadata)
             raise self._unknown_user(client, password=password)
+        # InitiateAuth's ClientMetadata reaches PreAuthentication only (as validationData).
+        self._pre_authentication(config, client, record, username, metadata)
         self._check_password(config, client, record, password)
-        return self._after_first_factor(_Attempt(config, client, record, admin, metadata))
+        return self._after_first_factor(_Attempt(config, client, record, admin))
+
+    def _pre_authentication(
+        self,
+        config: UserPoolConfig,
+        client: AppClient,
+        record: UserRecord | None,
+        username: str,
+        validation_data: Mapping[str, str],
+    ) -> None:
+        """The PreAuthentication trigger; for an unknown user only when the client hides
+        missing users (the trigger then sees ``userNotFound``)."""
+        if record is None and not client.prevents_user_existence_errors:
+            return
+        trigger_events.pre_authentication(
+            self._rt,
+            config,
+            self.pool.id,
+            record=record,
+            typed_username=username,
+            client_id=client.id,
+            hides_missing_users=client.prevents_user_existence_errors,
+            validation_data=validation_data,
+        )
 
     def _check_password(
         self, config: UserPoolConfig, client: AppClient, record: UserRecord, password: str
@@ -481,16 +606,31 @@ class AuthFlow:
             return self._new_password_challenge(attempt)
         return self._success(attempt)
 
-    def _success(self, attempt: _Attempt) -> AuthResult:
-        """Issues the tokens of a completed sign-in."""
+    def _success(self, attempt: _Attempt, *, source: str = pre_token.AUTHENTICATION) -> AuthResult:
+        """Issues the tokens of a completed sign-in (after the PostAuthentication and
+        PreTokenGeneration triggers)."""
         client = attempt.client
+        trigger_events.post_authentication(
+            self._rt,
+            attempt.config,
+            attempt.user,
+            client_id=client.id,
+            client_metadata=attempt.client_metadata,
+        )
         grant = Grant(
             auth_time=math.floor(self._rt.now()),
             event_id=self._rt.ids.uuid4(),
             origin_jti=self._rt.ids.uuid4() if client.settings.enable_token_revocation else None,
         )
-        tokens = token_rules.issue(
-            self._rt, attempt.config, client, attempt.user, grant, with_refresh_token=True
+        tokens = pre_token.issue_tokens(
+            self._rt,
+            attempt.config,
+            client,
+            attempt.user,
+            grant,
+            source=source,
+            with_refresh_token=True,
+            client_metadata=attempt.client_metadata,
         )
         return AuthResult(tokens=tokens)
 
@@ -644,6 +784,13 @@ class AuthFlow:
             # fails like a wrong password, never like a missing user.
             self._take(stored)
             raise NotAuthorizedError("Incorrect username or password.")
+        if stored.state.get("user_not_found"):
+            # CUSTOM_AUTH for an unknown user: its triggers run on, and it can only fail.
+            from cogkit.domain import auth_custom
+
+            return auth_custom.answer_for_unknown_user(
+                self, config, client, stored, answers, metadata, admin
+            )
         record = self._find(config, username)
         if record is None or record.username != stored.username:
             # The session belongs to one user: a client cannot swap USERNAME in its answer.
@@ -696,7 +843,9 @@ class AuthFlow:
             return accounts.with_password(self._rt, updated, password, status=UserStatus.CONFIRMED)
 
         record = accounts.mutate(self._rt, config, self.pool.id, record.username, change)
-        return self._success(attrs.evolve(attempt, user=record))
+        return self._success(
+            attrs.evolve(attempt, user=record), source=pre_token.NEW_PASSWORD_CHALLENGE
+        )
 
     # -- refresh -----------------------------------------------------------------------
 
@@ -741,8 +890,16 @@ class AuthFlow:
             scopes=tuple(stored.extra.get("scopes", (token_rules.ADMIN_SCOPE,))),
             device_key=stored.device_key,
         )
-        tokens = token_rules.issue(
-            self._rt, config, client, record, grant, with_refresh_token=False
+        # Refreshing runs PreTokenGeneration (TokenGeneration_RefreshTokens) but neither
+        # authentication trigger; InitiateAuth's ClientMetadata does not reach it.
+        tokens = pre_token.issue_tokens(
+            self._rt,
+            config,
+            client,
+            record,
+            grant,
+            source=pre_token.REFRESH_TOKENS,
+            with_refresh_token=False,
         )
         return AuthResult(tokens=tokens)
 
@@ -792,6 +949,11 @@ class AuthFlow:
             raise NotAuthorizedError("Contact administrator to reset password.")
         record = self._find(config, username)
         hide = client.prevents_user_existence_errors
+        migrated = None
+        if record is None:
+            migrated = migration.on_forgot_password(self, config, client, username, client_metadata)
+            if migrated is not None:
+                record = migrated.record
         if record is None:
             if hide:
                 return self._simulated_delivery(config, username)
@@ -814,6 +976,18 @@ class AuthFlow:
                 "or phone_number",
                 field="username",
             )
+        composed = messages.compose_code(
+            self._rt,
+            config,
+            record,
+            attribute=attribute,
+            purpose=Purpose.FORGOT_PASSWORD,
+            client_id=client.id,
+            client_metadata=client_metadata,
+        )
+        if migrated is not None:
+            # Made only now that the reset can go ahead: nothing is left of a failed one.
+            record = migrated.commit(self)
         return messages.send_code(
             self._rt,
             config,
@@ -822,6 +996,7 @@ class AuthFlow:
             purpose=Purpose.FORGOT_PASSWORD,
             store_purpose="forgot_password",
             ttl=FORGOT_PASSWORD_TTL,
+            composed=composed,
         )
 
     def confirm_forgot_password(
@@ -852,6 +1027,16 @@ class AuthFlow:
             raise NotAuthorizedError("User is disabled.")
         found = messages.check_code(self._rt, record, "forgot_password", code)
         accounts.check_policy(config, password)
+        # PostConfirmation sees the user as the reset leaves it, before the write: a
+        # failing trigger leaves the password and the code as they were.
+        trigger_events.post_confirmation(
+            self._rt,
+            config,
+            attrs.evolve(record, status=UserStatus.CONFIRMED.value),
+            "PostConfirmation_ConfirmForgotPassword",
+            client_id=client.id,
+            client_metadata=client_metadata,
+        )
         messages.consume(self._rt, found)
         accounts.mutate(
             self._rt,
@@ -928,24 +1113,42 @@ class AuthFlow:
                     merged[VERIFIED_FLAGS[name]] = "false"
             return attrs.evolve(current, attributes=merged, modified_at=self._rt.now())
 
+        def target(changed: UserRecord, name: str) -> UserRecord:
+            if name not in pending:
+                return changed
+            return attrs.evolve(changed, attributes={**changed.attributes, name: pending[name]})
+
+        # The messages are made before the change is written: a failing CustomMessage
+        # trigger leaves the attributes as they were.
+        prospective = change(record)
+        composed = {
+            name: messages.compose_code(
+                self._rt,
+                config,
+                target(prospective, name),
+                attribute=name,
+                purpose=Purpose.UPDATE_USER_ATTRIBUTE,
+                client_id=client.id,
+                client_metadata=client_metadata,
+            )
+            for name in to_verify
+            if name in auto
+        }
         record = accounts.mutate(self._rt, config, self.pool.id, record.username, change)
         deliveries = []
-        for name in to_verify:
-            if name not in auto:
-                continue
-            target = record
-            if name in pending:
-                target = attrs.evolve(record, attributes={**record.attributes, name: pending[name]})
+        for name, message in composed.items():
+            verified = target(record, name)
             deliveries.append(
                 messages.send_code(
                     self._rt,
                     config,
-                    target,
+                    verified,
                     attribute=name,
                     purpose=Purpose.UPDATE_USER_ATTRIBUTE,
                     store_purpose=f"verify:{name}",
                     ttl=VERIFICATION_TTL,
-                    extra={"value": target.attributes[name]},
+                    extra={"value": verified.attributes[name]},
+                    composed=message,
                 )
             )
         return deliveries
@@ -960,7 +1163,7 @@ class AuthFlow:
         """Sends a code to verify the user's email or phone number."""
         v.string("attribute_name", attribute_name, min_len=1, max_len=32)
         v.client_metadata(client_metadata)
-        config, _client, record = self._access(access_token)
+        config, client, record = self._access(access_token)
         if attribute_name not in VERIFIED_FLAGS:
             raise InvalidParameterError(
                 f"Only email and phone_number can be verified, not {attribute_name}.",
@@ -984,6 +1187,8 @@ class AuthFlow:
             store_purpose=f"verify:{attribute_name}",
             ttl=VERIFICATION_TTL,
             extra={"value": value},
+            client_id=client.id,
+            client_metadata=client_metadata,
         )
 
     def verify_user_attribute(self, access_token: str, attribute_name: str, code: str) -> None:
@@ -1069,4 +1274,4 @@ AuthFlow.CHALLENGES.update(
 )
 
 # Flows that live in their own modules register themselves in FLOWS and CHALLENGES.
-from cogkit.domain import auth_srp  # noqa: E402, F401
+from cogkit.domain import auth_custom, auth_srp  # noqa: E402, F401

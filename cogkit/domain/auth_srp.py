@@ -49,7 +49,10 @@ def _srp_flow(
     if record is None:
         if not client.prevents_user_existence_errors:
             raise UserNotFoundError("User does not exist.")
+        flow._pre_authentication(config, client, None, username, metadata)
         return _simulated_challenge(flow, client, username, srp_a)
+    # PreAuthentication runs at InitiateAuth, before the verifier challenge.
+    flow._pre_authentication(config, client, record, username, metadata)
     rt = flow._rt
     if accounts.is_locked(record, rt.now()):
         raise NotAuthorizedError("Password attempts exceeded")
@@ -70,7 +73,7 @@ def _srp_flow(
         srp_a,
     )
     return flow._challenge(
-        _Attempt(config, client, record, admin, metadata),
+        _Attempt(config, client, record, admin),
         ChallengeName.PASSWORD_VERIFIER,
         {
             "SALT": challenge.salt,
@@ -132,7 +135,8 @@ def _simulated_challenge(flow: AuthFlow, client: AppClient, typed: str, srp_a: s
 def _answer_password_verifier(
     flow: AuthFlow, attempt: _Attempt, stored: SessionRecord, answers: Mapping[str, str]
 ) -> AuthResult:
-    """PASSWORD_VERIFIER: check the signature, then continue as after a correct password."""
+    """PASSWORD_VERIFIER: check the signature, then continue as after a correct password
+    (within CUSTOM_AUTH, DefineAuthChallenge decides what follows, right or wrong)."""
     block = flow._param(answers, "PASSWORD_CLAIM_SECRET_BLOCK")
     signature = flow._param(answers, "PASSWORD_CLAIM_SIGNATURE")
     timestamp = flow._param(answers, "TIMESTAMP")
@@ -150,14 +154,27 @@ def _answer_password_verifier(
         signature=signature,
         now=rt.now(),
     )
+    custom = "custom_auth" in stored.state
     if not proved:
         accounts.record_failure(rt, attempt.config, record)
+        if custom:
+            return _custom_auth_goes_on(flow, attempt, stored, proved=False)
         raise NotAuthorizedError("Incorrect username or password.")
     if record.failed_attempts or record.locked_until is not None:
         record = accounts.mutate(
             rt, attempt.config, record.pool_id, record.username, accounts.clear_failures
         )
+    if custom:
+        return _custom_auth_goes_on(flow, attrs.evolve(attempt, user=record), stored, proved=True)
     return flow._after_first_factor(attrs.evolve(attempt, user=record))
+
+
+def _custom_auth_goes_on(
+    flow: AuthFlow, attempt: _Attempt, stored: SessionRecord, *, proved: bool
+) -> AuthResult:
+    from cogkit.domain import auth_custom
+
+    return auth_custom.after_password_verifier(flow, attempt, stored, proved=proved)
 
 
 AuthFlow.FLOWS[AuthFlowType.USER_SRP_AUTH] = _srp_flow

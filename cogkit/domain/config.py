@@ -20,6 +20,7 @@ from cogkit.domain.enums import (
     DefaultEmailOption,
     DeletionProtection,
     ExplicitAuthFlow,
+    LambdaVersion,
     MfaConfiguration,
     PreventUserExistenceErrors,
     RecoveryOption,
@@ -28,11 +29,13 @@ from cogkit.domain.enums import (
     UserPoolTier,
     VerifiedAttribute,
 )
+from cogkit.domain.triggers import Trigger
 from cogkit.errors import InvalidParameterError
 
 __all__ = [
     "ClientSettings",
     "InvitationTemplate",
+    "LambdaConfig",
     "PasswordPolicy",
     "RecoveryMechanism",
     "UserPoolConfig",
@@ -103,6 +106,24 @@ class RecoveryMechanism:
 
 
 @attrs.frozen
+class LambdaConfig:
+    """``LambdaConfig``: the Lambda ARN each trigger runs, by trigger name
+    (``{"PreSignUp": "arn:aws:lambda:..."}``), the pre-token-generation event version and
+    the KMS key custom senders encrypt codes with.
+
+    The ARNs run the handlers bound with ``Cognito.register_lambda``; a handler registered
+    on the pool itself (``UserPool.trigger``) wins over the ARN.
+    """
+
+    triggers: Mapping[str, str] = attrs.field(factory=dict)
+    pre_token_generation_version: LambdaVersion = LambdaVersion.V1_0
+    kms_key_id: str | None = None
+
+    def arn(self, trigger: Trigger) -> str | None:
+        return self.triggers.get(trigger.value)
+
+
+@attrs.frozen
 class UserPoolConfig:
     """Everything that configures a user pool."""
 
@@ -127,6 +148,7 @@ class UserPoolConfig:
     #: ``MessageSender`` whatever these say; they are kept so DescribeUserPool shows them.
     email_configuration: Mapping[str, Any] = attrs.field(factory=dict)
     sms_configuration: Mapping[str, Any] = attrs.field(factory=dict)
+    lambda_config: LambdaConfig = LambdaConfig()
 
     def attribute(self, name: str) -> SchemaAttribute | None:
         for attribute in self.schema:
@@ -266,6 +288,53 @@ def _recovery(value: Any) -> tuple[RecoveryMechanism, ...]:
     return tuple(sorted(items, key=lambda m: m.priority))
 
 
+#: ``ArnType`` of the service model.
+_ARN = re.compile(
+    r"arn:[\w+=/,.@-]+:[\w+=/,.@-]+:([\w+=/,.@-]*)?:[0-9]+:[\w+=/,.@-]+"
+    r"(:[\w+=/,.@-]+)?(:[\w+=/,.@-]+)?",
+    re.ASCII,
+)
+_CUSTOM_SENDERS = (Trigger.CUSTOM_SMS_SENDER, Trigger.CUSTOM_EMAIL_SENDER)
+
+
+def _lambda_config(value: Any) -> LambdaConfig:
+    """``lambda_config``: a ``LambdaConfig`` or a mapping of trigger names to ARNs, with the
+    optional keys ``pre_token_generation_version`` and ``kms_key_id``."""
+    if isinstance(value, LambdaConfig):
+        data: Mapping[str, Any] = {
+            **value.triggers,
+            "pre_token_generation_version": value.pre_token_generation_version,
+            "kms_key_id": value.kms_key_id,
+        }
+    else:
+        data = v.mapping("lambda_config", value)
+    names = [t.value for t in Trigger]
+    v.no_unknown("lambda_config", data, [*names, "pre_token_generation_version", "kms_key_id"])
+    triggers = {}
+    for name in names:
+        arn = data.get(name)
+        if arn is not None:
+            triggers[name] = v.string(
+                f"lambda_config.{name}", arn, min_len=20, max_len=2048, pattern=_ARN
+            )
+    kms = data.get("kms_key_id")
+    if kms is not None:
+        kms = v.string("lambda_config.kms_key_id", kms, min_len=20, max_len=2048, pattern=_ARN)
+    version = data.get("pre_token_generation_version")
+    if version is None:
+        version = LambdaVersion.V1_0
+    # The version also applies to a handler registered on the pool (``UserPool.trigger``),
+    # so it may come without an ARN.
+    version = v.enum("lambda_config.pre_token_generation_version", version, LambdaVersion)
+    if kms is None and any(s.value in triggers for s in _CUSTOM_SENDERS):
+        # Cognito encrypts the codes it hands to custom senders with this key.
+        raise InvalidParameterError(
+            "KMSKeyID is required when a custom sender Lambda is configured.",
+            field="lambda_config.kms_key_id",
+        )
+    return LambdaConfig(triggers=triggers, pre_token_generation_version=version, kms_key_id=kms)
+
+
 def _unique(field: str, values: tuple[T, ...]) -> tuple[T, ...]:
     if len(set(values)) != len(values):
         raise InvalidParameterError(f"{field} contains duplicates", field=field)
@@ -322,6 +391,8 @@ def pool_config(
             changes[name] = _recovery(value)
         elif name in ("email_configuration", "sms_configuration"):
             changes[name] = dict(v.mapping(name, value))
+        elif name == "lambda_config":
+            changes[name] = _lambda_config(value)
         elif name == "tags":
             tags = v.string_map(name, value, max_key=128, max_value=256)
             if len(tags) > 50:

@@ -12,6 +12,7 @@ __all__ = [
     "DefaultEmailOption",
     "DeletionProtection",
     "ExplicitAuthFlow",
+    "LambdaVersion",
     "MessageAction",
     "MfaConfiguration",
     "PreventUserExistenceErrors",
@@ -51,6 +52,14 @@ class MfaConfiguration(StrEnum):
 class DeletionProtection(StrEnum):
     ACTIVE = "ACTIVE"
     INACTIVE = "INACTIVE"
+
+
+class LambdaVersion(StrEnum):
+    """``PreTokenGenerationConfig.LambdaVersion``: which pre-token-generation event."""
+
+    V1_0 = "V1_0"
+    V2_0 = "V2_0"
+    V3_0 = "V3_0"
 
 
 class UserPoolTier(StrEnum):

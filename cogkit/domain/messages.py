@@ -1,11 +1,21 @@
-"""Codes and the messages that carry them: make, keep (as digests), send, check."""
+"""Codes and the messages that carry them: make, keep (as digests), send, check.
+
+Every message goes through ``compose`` and ``deliver``: the pool's ``CustomMessage``
+trigger may rewrite it, and a custom sender trigger (``CustomSMSSender``,
+``CustomEmailSender``) replaces the delivery.  Callers that write before sending compose
+first, so a failing trigger leaves their write undone.
+"""
 
 from __future__ import annotations
 
+from collections.abc import Mapping
+
 import attrs
 
+from cogkit.domain import trigger_events
 from cogkit.domain._runtime import Runtime
 from cogkit.domain.config import UserPoolConfig
+from cogkit.domain.trigger_events import Composed
 from cogkit.errors import (
     CodeDeliveryFailureError,
     CodeMismatchError,
@@ -63,6 +73,47 @@ def send(rt: Runtime, message: Message) -> None:
         ) from exc
 
 
+def compose_code(
+    rt: Runtime,
+    config: UserPoolConfig,
+    user: UserRecord,
+    *,
+    attribute: str,
+    purpose: Purpose,
+    client_id: str | None = None,
+    client_metadata: Mapping[str, str] | None = None,
+) -> Composed:
+    """The message that will carry a code to ``attribute``: the pool's verification
+    template, as the CustomMessage trigger leaves it (``client_id`` ``None`` for admin
+    calls)."""
+    channel = channel_for(attribute)
+    template = config.verification
+    if channel is Channel.SMS:
+        text, subject = template.sms_message, None
+    else:
+        text, subject = template.email_message, template.email_subject
+    return trigger_events.compose(
+        rt,
+        config,
+        user,
+        purpose=purpose,
+        channel=channel,
+        text=text,
+        subject=subject,
+        client_id=client_id,
+        client_metadata=client_metadata,
+    )
+
+
+def deliver(rt: Runtime, config: UserPoolConfig, composed: Composed, message: Message) -> None:
+    """Sends ``message`` as ``composed`` says: through the pool's custom sender, or the
+    service's sender."""
+    if composed.sender is not None:
+        trigger_events.custom_send(rt, config, composed, message.code)
+        return
+    send(rt, message)
+
+
 def send_code(
     rt: Runtime,
     config: UserPoolConfig,
@@ -73,9 +124,23 @@ def send_code(
     store_purpose: str,
     ttl: float,
     extra: dict[str, str] | None = None,
+    client_id: str | None = None,
+    client_metadata: Mapping[str, str] | None = None,
+    composed: Composed | None = None,
 ) -> CodeDelivery:
-    """Makes a code, keeps its digest for ``store_purpose`` and sends it to ``attribute``."""
+    """Makes a code, keeps its digest for ``store_purpose`` and sends it to ``attribute``
+    (in the message ``composed`` beforehand, or composed now)."""
     destination = user.attributes[attribute]
+    if composed is None:
+        composed = compose_code(
+            rt,
+            config,
+            user,
+            attribute=attribute,
+            purpose=purpose,
+            client_id=client_id,
+            client_metadata=client_metadata,
+        )
     code = rt.codes.new_code(purpose.value)
     now = rt.now()
     salt = rt.ids.token_bytes(16).hex()
@@ -92,21 +157,18 @@ def send_code(
         )
     )
     channel = channel_for(attribute)
-    template = config.verification
-    if channel is Channel.SMS:
-        text, subject = render(template.sms_message, code=code), None
-    else:
-        text, subject = render(template.email_message, code=code), template.email_subject
-    send(
+    deliver(
         rt,
+        config,
+        composed,
         Message(
             to=destination,
             channel=channel,
             purpose=purpose,
             pool_id=user.pool_id,
             username=user.username,
-            text=text,
-            subject=subject,
+            text=render(composed.text, code=code),
+            subject=composed.subject,
             code=code,
             sent_at=now,
         ),

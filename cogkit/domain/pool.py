@@ -8,13 +8,13 @@ sharing a store) always agree.
 from __future__ import annotations
 
 import datetime as _dt
-from collections.abc import Iterable, Mapping
-from typing import TYPE_CHECKING, Any
+from collections.abc import Callable, Iterable, Mapping
+from typing import TYPE_CHECKING, Any, overload
 
 import attrs
 
 from cogkit.domain import _accounts as accounts
-from cogkit.domain import _paging, messages
+from cogkit.domain import _paging, messages, trigger_events
 from cogkit.domain import _validate as v
 from cogkit.domain import tokens as token_rules
 from cogkit.domain._paging import Page
@@ -33,6 +33,8 @@ from cogkit.domain.filters import parse_filter
 from cogkit.domain.groups import PoolGroups
 from cogkit.domain.pool_admin import PoolAdministration
 from cogkit.domain.resource_servers import PoolResourceServers
+from cogkit.domain.trigger_events import Composed
+from cogkit.domain.triggers import Handler, Trigger, trigger_named
 from cogkit.domain.users import User, search_keys, utc
 from cogkit.errors import (
     InvalidParameterError,
@@ -163,6 +165,32 @@ class UserPool(PoolAdministration, PoolGroups, PoolResourceServers, PoolDomains)
                 continue
             return self.describe()
         raise StoreConflictError(f"user pool {self.id} is being changed concurrently")
+
+    @overload
+    def trigger(self, name: Trigger | str) -> Callable[[Handler], Handler]: ...
+
+    @overload
+    def trigger(self, name: Trigger | str, handler: Handler) -> Handler: ...
+
+    def trigger(
+        self, name: Trigger | str, handler: Handler | None = None
+    ) -> Handler | Callable[[Handler], Handler]:
+        """Runs ``handler(event, context)`` as this pool's ``name`` trigger (``"PreSignUp"``,
+        ``"PreTokenGeneration"``, ...), in place of any Lambda ARN its ``lambda_config``
+        names.  Without ``handler``, a decorator::
+
+            @pool.trigger("PreSignUp")
+            def auto_confirm(event, context):
+                event["response"]["autoConfirmUser"] = True
+                return event
+
+        .. versionadded:: 0.1
+        """
+        self._state()
+        chosen = trigger_named(name)
+        if handler is None:
+            return lambda given: self._rt.triggers.register(self.id, chosen, given)
+        return self._rt.triggers.register(self.id, chosen, handler)
 
     def delete(self) -> None:
         """Deletes the pool with its clients, users, groups and keys (not when protected,
@@ -375,7 +403,7 @@ class UserPool(PoolAdministration, PoolGroups, PoolResourceServers, PoolDomains)
         existing user with a new temporary password)."""
         v.username(username)
         given = accounts.attribute_map("user_attributes", attributes)
-        accounts.attribute_map("validation_data", validation_data)
+        validation = accounts.attribute_map("validation_data", validation_data)
         v.client_metadata(client_metadata)
         v.boolean("force_alias_creation", force_alias_creation)
         action = (
@@ -391,12 +419,14 @@ class UserPool(PoolAdministration, PoolGroups, PoolResourceServers, PoolDomains)
             accounts.check_policy(config, temporary_password)
         password = temporary_password or accounts.generate_temporary_password(self._rt, config)
         now = self._rt.now()
+        send = action is not MessageAction.SUPPRESS
         if action is MessageAction.RESEND:
             existing = accounts.require(self._rt, self.id, config, username)
             if existing.status != UserStatus.FORCE_CHANGE_PASSWORD:
                 raise UnsupportedUserStateError(
                     f"Resend not possible. {existing.username} status is not FORCE_CHANGE_PASSWORD."
                 )
+            invitation = self._compose_invitation(config, existing, mediums, client_metadata)
             record = accounts.mutate(
                 self._rt,
                 config,
@@ -407,6 +437,19 @@ class UserPool(PoolAdministration, PoolGroups, PoolResourceServers, PoolDomains)
         else:
             checked = accounts.check_attributes(config, given, client=None, creating=True)
             internal, sub = accounts.sign_up_identity(config, self._rt, username, checked)
+            # The PreSignUp trigger may refuse the user; its auto-confirm and auto-verify
+            # answers do not apply to users an administrator creates.
+            trigger_events.pre_sign_up(
+                self._rt,
+                config,
+                self.id,
+                "PreSignUp_AdminCreateUser",
+                username=internal,
+                attributes=checked,
+                validation_data=validation,
+                client_metadata=client_metadata,
+                client_id=None,
+            )
             record = accounts.with_password(
                 self._rt,
                 UserRecord(
@@ -421,12 +464,16 @@ class UserPool(PoolAdministration, PoolGroups, PoolResourceServers, PoolDomains)
                 ),
                 password,
             )
+            # Made before the user exists: a failing CustomMessage leaves no user.
+            invitation = (
+                self._compose_invitation(config, record, mediums, client_metadata) if send else []
+            )
             if force_alias_creation:
                 record = self._create_forcing_aliases(config, record)
             else:
                 accounts.create(self._rt, config, record)
-        if action is not MessageAction.SUPPRESS:
-            self._invite(config, record, password, username, mediums)
+        if send:
+            self._invite(record, password, username, invitation)
         return User.from_record(record)
 
     def _create_forcing_aliases(self, config: UserPoolConfig, record: UserRecord) -> UserRecord:
@@ -445,33 +492,59 @@ class UserPool(PoolAdministration, PoolGroups, PoolResourceServers, PoolDomains)
             self._rt, config, record, expected_version=plain.version, force_alias=True
         )
 
-    def _invite(
+    def _compose_invitation(
         self,
         config: UserPoolConfig,
         record: UserRecord,
-        password: str,
-        typed_username: str,
         mediums: Iterable[Channel],
-    ) -> None:
+        client_metadata: Mapping[str, str] | None,
+    ) -> list[tuple[Composed, str]]:
+        """The invitation messages, with where each goes (through CustomMessage or the
+        custom senders, ``CustomMessage_AdminCreateUser``)."""
         template = config.invitation
+        out = []
         for medium in mediums:
             attribute = "phone_number" if medium is Channel.SMS else "email"
             destination = record.attributes.get(attribute)
             if not destination:
                 # Cognito sends nothing by a medium the user has no address for.
                 continue
-            body = template.sms_message if medium is Channel.SMS else template.email_message
-            text = messages.render(body, code=password, username=typed_username)
-            messages.send(
+            composed = trigger_events.compose(
                 self._rt,
+                config,
+                record,
+                purpose=Purpose.ADMIN_CREATE_USER,
+                channel=medium,
+                text=template.sms_message if medium is Channel.SMS else template.email_message,
+                subject=template.email_subject if medium is Channel.EMAIL else None,
+                client_id=None,
+                client_metadata=client_metadata,
+                with_username=True,
+            )
+            out.append((composed, destination))
+        return out
+
+    def _invite(
+        self,
+        record: UserRecord,
+        password: str,
+        typed_username: str,
+        invitation: list[tuple[Composed, str]],
+    ) -> None:
+        config = self.config
+        for composed, destination in invitation:
+            messages.deliver(
+                self._rt,
+                config,
+                composed,
                 Message(
                     to=destination,
-                    channel=medium,
+                    channel=composed.channel,
                     purpose=Purpose.ADMIN_CREATE_USER,
                     pool_id=self.id,
                     username=record.username,
-                    text=text,
-                    subject=template.email_subject if medium is Channel.EMAIL else None,
+                    text=messages.render(composed.text, code=password, username=typed_username),
+                    subject=composed.subject,
                     code=password,
                     temporary_password=password,
                     sent_at=self._rt.now(),
@@ -519,6 +592,16 @@ class UserPool(PoolAdministration, PoolGroups, PoolResourceServers, PoolDomains)
                 current, status=UserStatus.CONFIRMED.value, modified_at=self._rt.now()
             )
 
+        # PostConfirmation sees the confirmed user before the write; failing, it leaves
+        # the user unconfirmed.
+        trigger_events.post_confirmation(
+            self._rt,
+            config,
+            confirm(record),
+            "PostConfirmation_ConfirmSignUp",
+            client_id=None,
+            client_metadata=client_metadata,
+        )
         accounts.mutate(self._rt, config, self.id, record.username, confirm)
         self._rt.store.delete_codes(self.id, record.username, "sign_up")
 

@@ -4,7 +4,8 @@ password hashing, code delivery, signing keys) and creates and finds user pools.
 from __future__ import annotations
 
 import string
-from typing import Any
+from collections.abc import Callable
+from typing import Any, overload
 
 from cogkit.domain import _paging, _serde
 from cogkit.domain import _validate as v
@@ -13,6 +14,7 @@ from cogkit.domain._runtime import Runtime
 from cogkit.domain.config import pool_config
 from cogkit.domain.domains import ServiceDomains
 from cogkit.domain.pool import UserPool
+from cogkit.domain.triggers import Handler, TriggerRegistry, check_arn
 from cogkit.errors import ConfigurationError, StoreConflictError
 from cogkit.services.clock import Clock, SystemClock
 from cogkit.services.codes import CodeSource, RandomCodes
@@ -41,6 +43,10 @@ class Cognito(ServiceDomains):
     Every collaborator can be replaced: ``clock``, ``ids`` (random or seeded),
     ``codes`` (e.g. ``FixedCodes("123456")``), ``sender`` (the default ``Outbox`` records
     every message), ``keys`` (where signing keys come from) and ``hasher``.
+
+    Lambda triggers run as Python callables: ``pool.trigger("PreSignUp", handler)``, or
+    ``register_lambda(arn, handler)`` for pools whose ``lambda_config`` names ``arn``.  A
+    handler running longer than ``trigger_timeout`` seconds (Cognito: 5) fails the call.
     """
 
     def __init__(
@@ -57,6 +63,7 @@ class Cognito(ServiceDomains):
         region: str = DEFAULT_REGION,
         account_id: str = DEFAULT_ACCOUNT,
         issuer_base_url: str | None = None,
+        trigger_timeout: float = TriggerRegistry.DEFAULT_TIMEOUT,
     ) -> None:
         if hasher is not None and password_profile is not None:
             raise ConfigurationError("give either hasher or password_profile, not both")
@@ -76,6 +83,12 @@ class Cognito(ServiceDomains):
             v.string(
                 "issuer_base_url", issuer_base_url, min_len=1, max_len=1024, pattern=r"https?://\S+"
             )
+        if (
+            isinstance(trigger_timeout, bool)
+            or not isinstance(trigger_timeout, int | float)
+            or not 0 < trigger_timeout <= 900
+        ):
+            raise ConfigurationError("trigger_timeout must be a number of seconds in (0, 900]")
         ids = ids or RandomIds()
         self._rt = Runtime(
             store=store if store is not None else MemoryStore(),
@@ -88,6 +101,7 @@ class Cognito(ServiceDomains):
             region=region,
             account_id=account_id,
             issuer_base_url=issuer_base_url,
+            triggers=TriggerRegistry(timeout=float(trigger_timeout)),
         )
 
     @classmethod
@@ -110,6 +124,7 @@ class Cognito(ServiceDomains):
 
     def close(self) -> None:
         """Releases the store (database connections)."""
+        self._rt.triggers.close()
         self._rt.store.close()
 
     def __enter__(self) -> Cognito:
@@ -144,6 +159,30 @@ class Cognito(ServiceDomains):
                 "this service delivers messages through a custom sender, not an Outbox"
             )
         return self._rt.sender
+
+    # -- Lambda triggers ---------------------------------------------------------------
+
+    @overload
+    def register_lambda(self, arn: str) -> Callable[[Handler], Handler]: ...
+
+    @overload
+    def register_lambda(self, arn: str, handler: Handler) -> Handler: ...
+
+    def register_lambda(
+        self, arn: str, handler: Handler | None = None
+    ) -> Handler | Callable[[Handler], Handler]:
+        """Binds the Lambda function ``arn`` to ``handler(event, context)``: every pool whose
+        ``lambda_config`` names ``arn`` runs it.  Without ``handler``, a decorator::
+
+            @svc.register_lambda("arn:aws:lambda:us-east-1:123456789012:function:pre")
+            def lambda_handler(event, context): ...
+
+        .. versionadded:: 0.1
+        """
+        check_arn(arn)
+        if handler is None:
+            return lambda given: self._rt.triggers.register_lambda(arn, given)
+        return self._rt.triggers.register_lambda(arn, handler)
 
     # -- user pools --------------------------------------------------------------------
 

@@ -7,7 +7,7 @@ decides what goes into a token and what a valid one must say.
 from __future__ import annotations
 
 import math
-from collections.abc import Iterable, Mapping
+from collections.abc import Callable, Iterable, Mapping
 from typing import Any
 
 import attrs
@@ -69,6 +69,14 @@ class GroupClaims:
     groups: tuple[str, ...] = ()
     roles: tuple[str, ...] = ()
     preferred_role: str | None = None
+
+    def as_event(self) -> dict[str, Any]:
+        """The trigger event's ``groupConfiguration``."""
+        return {
+            "groupsToOverride": list(self.groups),
+            "iamRolesToOverride": list(self.roles),
+            "preferredRole": self.preferred_role,
+        }
 
 
 def user_groups(rt: Runtime, user: UserRecord) -> GroupClaims:
@@ -135,11 +143,13 @@ def issue(
     *,
     with_refresh_token: bool,
     groups: GroupClaims | None = None,
+    customize: Callable[[dict[str, Any], dict[str, Any]], None] | None = None,
 ) -> Tokens:
     """Signs an ID and an access token (and makes a refresh token when asked).
 
     ``groups`` are the group claims to carry; by default the user's groups
-    (``user_groups``).
+    (``user_groups``).  ``customize(id_claims, access_claims)`` may change the claims
+    before they are signed (the pre token generation trigger's answer).
     """
     now = rt.now()
     iat = math.floor(now)
@@ -191,6 +201,9 @@ def issue(
             "username": user.username,
         }
     )
+
+    if customize is not None:
+        customize(id_token, access)
 
     refresh_token = None
     if with_refresh_token:

@@ -19,11 +19,10 @@ write anything, so a failing trigger leaves no trace.
 from __future__ import annotations
 
 import copy
+import re
 import threading
 import time
 from collections.abc import Callable, Mapping
-from concurrent.futures import ThreadPoolExecutor
-from concurrent.futures import TimeoutError as FutureTimeout
 from enum import StrEnum
 from typing import Any
 
@@ -36,7 +35,7 @@ from cogkit.errors import (
     UserLambdaValidationError,
 )
 
-__all__ = ["LambdaContext", "Trigger", "TriggerRegistry"]
+__all__ = ["Handler", "LambdaContext", "Trigger", "TriggerRegistry"]
 
 Handler = Callable[[dict[str, Any], Any], Any]
 
@@ -74,6 +73,9 @@ class LambdaContext:
     memory_limit_in_mb: int = 128
     log_group_name: str = ""
     log_stream_name: str = ""
+    #: Set for Lambdas called from the mobile SDKs; Cognito's calls carry neither.
+    identity: Any = None
+    client_context: Any = None
 
     def __attrs_post_init__(self) -> None:
         self.log_group_name = self.log_group_name or f"/aws/lambda/{self.function_name}"
@@ -122,7 +124,6 @@ class TriggerRegistry:
         self._pools: dict[tuple[str, Trigger], Handler] = {}
         self._lambdas: dict[str, Handler] = {}
         self._lock = threading.Lock()
-        self._executor: ThreadPoolExecutor | None = None
 
     def __repr__(self) -> str:
         return f"TriggerRegistry({len(self._pools)} pool handlers, {len(self._lambdas)} lambdas)"
@@ -131,7 +132,7 @@ class TriggerRegistry:
 
     def register(self, pool_id: str, trigger: Trigger | str, handler: Handler) -> Handler:
         """Runs ``handler`` for ``trigger`` in pool ``pool_id``."""
-        name = _trigger(trigger)
+        name = trigger_named(trigger)
         _check_handler(handler)
         with self._lock:
             self._pools[(pool_id, name)] = handler
@@ -139,25 +140,29 @@ class TriggerRegistry:
 
     def unregister(self, pool_id: str, trigger: Trigger | str) -> None:
         with self._lock:
-            self._pools.pop((pool_id, _trigger(trigger)), None)
+            self._pools.pop((pool_id, trigger_named(trigger)), None)
 
     def register_lambda(self, arn: str, handler: Handler) -> Handler:
         """Binds a Lambda ARN to ``handler`` for pools whose ``lambda_config`` names it."""
-        if not isinstance(arn, str) or not arn.startswith("arn:"):
-            raise InvalidParameterError(f"{arn!r} is not a Lambda ARN", field="arn")
+        check_arn(arn)
         _check_handler(handler)
         with self._lock:
             self._lambdas[arn] = handler
         return handler
 
     def handler_for(
-        self, pool_id: str, trigger: Trigger, arn: str | None
+        self, pool_id: str, trigger: Trigger, arn: str | None, *, account_id: str = "000000000000"
     ) -> tuple[Handler, str] | None:
-        """The handler to run and the ARN it runs as, or ``None`` when none is set."""
+        """The handler to run and the ARN it runs as, or ``None`` when none is set.
+
+        A handler registered on the pool runs as a function named after it, in the pool's
+        region and ``account_id``.
+        """
         direct = self._pools.get((pool_id, trigger))
         if direct is not None:
-            name = getattr(direct, "__name__", "handler")
-            return direct, f"arn:aws:lambda:local:000000000000:function:{name}"
+            name = re.sub(r"[^A-Za-z0-9_-]", "", getattr(direct, "__name__", "")) or "handler"
+            region = pool_id.split("_", 1)[0]
+            return direct, f"arn:aws:lambda:{region}:{account_id}:function:{name}"
         if arn is None:
             return None
         bound = self._lambdas.get(arn)
@@ -183,39 +188,46 @@ class TriggerRegistry:
             deadline=deadline,
         )
         payload = copy.deepcopy(event)
-        future = self._pool().submit(handler, payload, context)
-        try:
-            result = future.result(timeout=self.timeout)
-        except FutureTimeout:
+        # Each call runs in its own daemon thread, so a handler past its timeout is given
+        # up on without holding anything: no pool to exhaust, nothing to wait for at exit.
+        # fidelity: Cognito calls a Lambda again when the call times out or is throttled
+        # (up to three calls within its 5 seconds); cogkit calls a handler once.  A handler
+        # past its timeout runs on in its thread to its end (Python cannot stop a thread).
+        outcome: list[Any] = []
+        failure: list[BaseException] = []
+
+        def run() -> None:
+            try:
+                outcome.append(handler(payload, context))
+            except (Exception, SystemExit) as exc:  # what Lambda reports as a function error
+                failure.append(exc)
+
+        worker = threading.Thread(target=run, name=f"cogkit-trigger-{function}", daemon=True)
+        worker.start()
+        worker.join(self.timeout)
+        if worker.is_alive():
             raise UnexpectedLambdaError(
                 f"{trigger.value} invocation failed due to error Socket timeout while invoking "
                 "Lambda function."
-            ) from None
-        except Exception as exc:  # the handler's own error, as Lambda reports it
+            )
+        if failure:
+            exc = failure[0]
             message = str(exc) or type(exc).__name__
             raise UserLambdaValidationError(
                 f"{trigger.value} failed with error {message}."
             ) from exc
+        result = outcome[0] if outcome else None
         if not isinstance(result, Mapping) or not isinstance(result.get("response"), Mapping):
             raise InvalidLambdaResponseError("Unrecognizable lambda output")
         return dict(result)
 
-    def _pool(self) -> ThreadPoolExecutor:
-        with self._lock:
-            if self._executor is None:
-                self._executor = ThreadPoolExecutor(
-                    max_workers=8, thread_name_prefix="cogkit-trigger"
-                )
-            return self._executor
-
     def close(self) -> None:
-        with self._lock:
-            executor, self._executor = self._executor, None
-        if executor is not None:
-            executor.shutdown(wait=False, cancel_futures=True)
+        """Nothing to release: calls run in their own threads.  Kept so a registry can be
+        closed with the service that owns it."""
 
 
-def _trigger(value: Trigger | str) -> Trigger:
+def trigger_named(value: Trigger | str) -> Trigger:
+    """The trigger called ``value``; InvalidParameter naming the allowed ones otherwise."""
     try:
         return Trigger(value)
     except ValueError:
@@ -223,6 +235,12 @@ def _trigger(value: Trigger | str) -> Trigger:
         raise InvalidParameterError(
             f"Unknown trigger {value!r}; use one of {allowed}", field="trigger"
         ) from None
+
+
+def check_arn(arn: Any) -> str:
+    if not isinstance(arn, str) or not arn.startswith("arn:"):
+        raise InvalidParameterError(f"{arn!r} is not a Lambda ARN", field="arn")
+    return arn
 
 
 def _check_handler(handler: Any) -> None:

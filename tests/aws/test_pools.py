@@ -130,11 +130,11 @@ def test_create_user_pool_refuses_a_name_over_128_characters(idp: Any) -> None:
         create(idp, PoolName=name)
 
 
-def test_create_user_pool_refuses_lambda_triggers_cogkit_lacks(idp: Any) -> None:
-    arn = f"arn:aws:lambda:{REGION}:{ACCOUNT}:function:pre"
+def test_create_user_pool_refuses_the_federation_trigger_cogkit_lacks(idp: Any) -> None:
+    arn = f"arn:aws:lambda:{REGION}:{ACCOUNT}:function:federate"
     with aws_error(idp.exceptions.InvalidParameterException) as info:
-        create(idp, LambdaConfig={"PreSignUp": arn})
-    assert "LambdaConfig" in info.value.response["Error"]["Message"]
+        create(idp, LambdaConfig={"InboundFederation": {"LambdaVersion": "V1_0", "LambdaArn": arn}})
+    assert "LambdaConfig.InboundFederation" in info.value.response["Error"]["Message"]
 
 
 def test_create_user_pool_names_the_nested_member_that_breaks_a_constraint(idp: Any) -> None:
