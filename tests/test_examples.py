@@ -54,3 +54,12 @@ def test_the_example_lambdas_import_nothing_from_cogkit() -> None:
             )
         ]
         assert not any(str(name).startswith("cogkit") for name in imported), module.name
+
+
+def test_the_group_authorization_example_admits_members_only() -> None:
+    assert run("group_authorization.py").splitlines() == [
+        "order 41 refunded by ann",
+        "ann's groups: ['staff'] preferred role: arn:aws:iam::123456789012:role/shop-staff",
+        "refused: bob is not in staff",
+        "order 42 refunded by bob",
+    ]

@@ -8,9 +8,8 @@ from typing import Any
 import pytest
 
 from cogkit import AuthFlow
-from cogkit.domain import pre_token
+from cogkit.domain.tokens import GroupClaims
 from cogkit.errors import InvalidLambdaResponseError, UserLambdaValidationError
-from cogkit.stores.records import UserRecord
 from tests.conftest import Kit
 from tests.helpers import NEW_PASSWORD, PASSWORD, Recorder, caller, jwt_part, raises
 
@@ -37,19 +36,18 @@ def attributes(kit: Kit) -> dict[str, str]:
 
 
 @pytest.fixture
-def grouped(monkeypatch: pytest.MonkeyPatch) -> pre_token.GroupClaims:
-    """Users in two groups (cogkit has no groups yet: the seam token issuing reads)."""
-    groups = pre_token.GroupClaims(
+def grouped(kit: Kit) -> GroupClaims:
+    """ann, confirmed, in two groups of the pool."""
+    kit.confirmed()
+    kit.pool.create_group("admins", role_arn="arn:aws:iam::123456789012:role/admin", precedence=0)
+    kit.pool.create_group("staff", precedence=1)
+    kit.pool.admin_add_user_to_group("ann", "staff")
+    kit.pool.admin_add_user_to_group("ann", "admins")
+    return GroupClaims(
         groups=("admins", "staff"),
         roles=("arn:aws:iam::123456789012:role/admin",),
         preferred_role="arn:aws:iam::123456789012:role/admin",
     )
-
-    def user_groups(rt: Any, user: UserRecord) -> pre_token.GroupClaims:
-        return groups
-
-    monkeypatch.setattr(pre_token, "user_groups", user_groups)
-    return groups
 
 
 # -- V1_0 ------------------------------------------------------------------------------
@@ -150,8 +148,7 @@ def test_v1_group_override_replaces_the_groups_of_both_tokens(kit: Kit) -> None:
     assert "cognito:roles" not in access
 
 
-def test_the_event_offers_the_users_groups(kit: Kit, grouped: pre_token.GroupClaims) -> None:
-    kit.confirmed()
+def test_the_event_offers_the_users_groups(kit: Kit, grouped: GroupClaims) -> None:
     handler = kit.pool.trigger("PreTokenGeneration", Recorder())
     id_claims, access = sign_in(kit)
     assert handler.event["request"]["groupConfiguration"] == grouped.as_event()
@@ -160,9 +157,8 @@ def test_the_event_offers_the_users_groups(kit: Kit, grouped: pre_token.GroupCla
 
 @pytest.mark.parametrize("override", [None, {}])
 def test_an_empty_group_override_removes_the_groups(
-    kit: Kit, grouped: pre_token.GroupClaims, override: Any
+    kit: Kit, grouped: GroupClaims, override: Any
 ) -> None:
-    kit.confirmed()
     kit.pool.trigger(
         "PreTokenGeneration",
         Recorder({"claimsOverrideDetails": {"groupOverrideDetails": override}}),
@@ -172,10 +168,7 @@ def test_an_empty_group_override_removes_the_groups(
         assert claim not in id_claims and claim not in access
 
 
-def test_leaving_group_override_out_keeps_the_groups(
-    kit: Kit, grouped: pre_token.GroupClaims
-) -> None:
-    kit.confirmed()
+def test_leaving_group_override_out_keeps_the_groups(kit: Kit, grouped: GroupClaims) -> None:
     kit.pool.trigger(
         "PreTokenGeneration",
         Recorder({"claimsOverrideDetails": {"claimsToAddOrOverride": {"a": "b"}}}),
