@@ -47,6 +47,8 @@ RESERVED_WORDS = ("aws", "amazon", "cognito")
 #: ``ManagedLoginVersion``: 1 is the classic hosted UI, 2 managed login.
 MANAGED_LOGIN_VERSIONS = (1, 2)
 _CLOUDFRONT_ALPHABET = "abcdefghijklmnopqrstuvwxyz0123456789"
+#: Seconds after which a name claimed for a pool that never got the domain is free again.
+CLAIM_GRACE = 60
 
 
 @attrs.frozen
@@ -266,8 +268,9 @@ class PoolDomains:
         return count
 
     def _claim(self, claim: ItemRecord) -> None:
-        """Claims a domain name for this pool, service-wide.  A claim left by a pool that
-        no longer holds the domain (deleted from the store directly) is taken over."""
+        """Claims a domain name for this pool, service-wide.  A claim its pool no longer
+        backs (the pool was removed from the store directly, or a creation died between
+        its two writes) is taken over."""
         store = self._rt.store
         for _attempt in range(3):
             try:
@@ -277,16 +280,24 @@ class PoolDomains:
                 held = store.get_item("", KIND, claim.key)
                 if held is None:
                     continue
-                owner = str(held.data.get("pool_id", ""))
-                mine = (
-                    store.get_item(owner, KIND, str(held.data.get("kind", ""))) if owner else None
-                )
-                if mine is not None and mine.data.get("domain") == claim.key:
+                if not self._stale(held):
                     raise InvalidParameterError(
                         "Domain already associated with another user pool.", field="domain"
                     ) from None
                 store.delete_item("", KIND, claim.key)
         raise StoreConflictError(f"domain {claim.key} is being claimed concurrently")
+
+    def _stale(self, held: ItemRecord) -> bool:
+        store = self._rt.store
+        owner = str(held.data.get("pool_id", ""))
+        if not owner or store.get_pool(owner) is None:
+            return True
+        item = store.get_item(owner, KIND, str(held.data.get("kind", "")))
+        if item is None:
+            # Either a creation between its two writes, or one that died there: only the
+            # latter is still so after a while.
+            return held.created_at < self._rt.now() - CLAIM_GRACE
+        return item.data.get("domain") != held.key
 
     def _own_domain(self, domain: str) -> ItemRecord:
         """This pool's item for ``domain``; InvalidParameter when the pool has no such

@@ -7,7 +7,7 @@ from typing import Any
 
 import pytest
 
-from cogkit import Cognito, UserPool
+from cogkit import Cognito, FrozenClock, UserPool
 from cogkit.domain.domains import UserPoolDomain
 from cogkit.errors import (
     FeatureUnavailableInTierError,
@@ -15,6 +15,7 @@ from cogkit.errors import (
     LimitExceededError,
     ResourceNotFoundError,
 )
+from cogkit.stores.records import ItemRecord
 from tests.helpers import START, raises
 
 CERTIFICATE = "arn:aws:acm:us-east-1:123456789012:certificate/0a1b2c3d-4e5f"
@@ -251,6 +252,29 @@ def test_a_name_left_by_a_pool_removed_from_the_store_can_be_taken(
     assert svc.describe_user_pool_domain("my-app") is None
     other = svc.create_user_pool("other")
     assert other.create_domain("my-app").pool_id == other.id
+
+
+def test_a_name_claimed_by_a_creation_that_died_is_free_after_a_minute(
+    pool: UserPool, svc: Cognito, clock: FrozenClock
+) -> None:
+    other = svc.create_user_pool("other")
+    now = clock.now()
+    # The first of a creation's two writes, without the second.
+    svc.store.create_item(
+        ItemRecord(
+            pool_id="",
+            kind="domain",
+            key="my-app",
+            created_at=now,
+            modified_at=now,
+            data={"pool_id": other.id, "kind": "prefix"},
+        )
+    )
+    with raises(InvalidParameterError, "Domain already associated with another user pool."):
+        pool.create_domain("my-app")
+    clock.advance(61)
+    assert pool.create_domain("my-app").pool_id == pool.id
+    assert other.domain is None
 
 
 # -- discovery -----------------------------------------------------------------------------
