@@ -21,6 +21,7 @@ __all__ = [
     "ConcurrentModificationError",
     "ConfigurationError",
     "ExpiredCodeError",
+    "FeatureUnavailableInTierError",
     "ForbiddenError",
     "GroupExistsError",
     "InternalError",
@@ -43,9 +44,11 @@ __all__ = [
     "UnsupportedOperationError",
     "UnsupportedTokenTypeError",
     "UnsupportedUserStateError",
+    "UserImportInProgressError",
     "UserLambdaValidationError",
     "UserNotConfirmedError",
     "UserNotFoundError",
+    "UserPoolAddOnNotEnabledError",
     "UsernameExistsError",
     "error_class_for_code",
 ]
@@ -206,6 +209,24 @@ class ConcurrentModificationError(CognitoError):
 class ForbiddenError(CognitoError):
     code = "ForbiddenException"
     status = 403
+
+
+class FeatureUnavailableInTierError(CognitoError):
+    """The pool's feature plan (``UserPoolTier``) does not include the feature asked for."""
+
+    code = "FeatureUnavailableInTierException"
+
+
+class UserImportInProgressError(CognitoError):
+    """A user import job is running in the pool, so the pool cannot change or go."""
+
+    code = "UserImportInProgressException"
+
+
+class UserPoolAddOnNotEnabledError(CognitoError):
+    """The operation needs threat protection (``UserPoolAddOns``), which is off."""
+
+    code = "UserPoolAddOnNotEnabledException"
 
 
 class UserLambdaValidationError(CognitoError):

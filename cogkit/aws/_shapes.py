@@ -207,7 +207,6 @@ _INVITE = (
 UNSUPPORTED_POOL_MEMBERS = {
     "LambdaConfig": "Lambda triggers",
     "DeviceConfiguration": "device tracking",
-    "UserPoolAddOns": "threat protection",
 }
 
 
@@ -221,6 +220,7 @@ _POOL_RESETS: dict[str, Any] = {
     "verification": {},
     "attributes_require_verification_before_update": [],
     "mfa_configuration": "OFF",
+    "advanced_security_mode": "OFF",
     "allow_admin_create_user_only": False,
     "invitation": {},
     "email_configuration": {},
@@ -233,9 +233,7 @@ def pool_config_in(params: Mapping[str, Any], *, creating: bool) -> dict[str, An
     update, every member not given is set back to its default, as Cognito does)."""
     for member, feature in UNSUPPORTED_POOL_MEMBERS.items():
         value = params.get(member)
-        if value and not (
-            member == "UserPoolAddOns" and value.get("AdvancedSecurityMode") == "OFF"
-        ):
+        if value:
             raise InvalidParameterError(
                 f"cogkit does not support {feature} yet ({member}).", field=member
             )
@@ -297,6 +295,15 @@ def pool_config_in(params: Mapping[str, Any], *, creating: bool) -> dict[str, An
     username = params.get("UsernameConfiguration")
     if username is not None:
         config["case_sensitive"] = username["CaseSensitive"]
+    add_ons = params.get("UserPoolAddOns")
+    if add_ons is not None:
+        if add_ons.get("AdvancedSecurityAdditionalFlows"):
+            raise InvalidParameterError(
+                "cogkit does not support threat protection for custom authentication yet "
+                "(UserPoolAddOns.AdvancedSecurityAdditionalFlows).",
+                field="UserPoolAddOns",
+            )
+        config["advanced_security_mode"] = add_ons["AdvancedSecurityMode"]
     if not creating:
         # fidelity: SmsAuthenticationMessage, AccountRecoverySetting and the legacy
         # UnusedAccountValidityDays keep their value when an update omits them (the domain
@@ -356,6 +363,7 @@ def pool_out(description: PoolDescription, *, domain: str | None = None) -> dict
         },
         "UsernameConfiguration": {"CaseSensitive": config.case_sensitive},
         "UserPoolTier": config.tier.value,
+        "UserPoolAddOns": {"AdvancedSecurityMode": config.advanced_security_mode.value},
         "Domain": domain,
     }
     if config.account_recovery:

@@ -19,7 +19,7 @@ import attrs
 
 from cogkit.domain import _accounts as accounts
 from cogkit.domain import _validate as v
-from cogkit.domain import messages
+from cogkit.domain import events, messages
 from cogkit.domain import tokens as token_rules
 from cogkit.domain._runtime import Runtime
 from cogkit.domain.attributes import VERIFIED_FLAGS
@@ -111,6 +111,11 @@ class _Attempt:
     user: UserRecord
     admin: bool
     client_metadata: Mapping[str, str] = attrs.field(factory=dict)
+    #: The sign-in's auth event, once recorded (``cogkit.domain.events``).
+    event_id: str | None = None
+    #: Factors proven so far (``"Password"``) and the challenge being answered.
+    factors: tuple[str, ...] = ()
+    answering: ChallengeName | None = None
 
 
 #: Challenges answered without a Session (the SECRET_BLOCK identifies the exchange).
@@ -223,6 +228,7 @@ class AuthFlow:
             password,
         )
         accounts.create(self._rt, config, record)
+        events.record(self._rt, config, record, events.EventType.SIGN_UP, client=client)
         delivery = self._send_confirmation(config, record, Purpose.SIGN_UP)
         return SignUpResult(user_confirmed=False, user_sub=sub, code_delivery=delivery)
 
@@ -331,6 +337,7 @@ class AuthFlow:
             raise InvalidParameterError(
                 "Auto verification not turned on for the user's attributes.", field="username"
             )
+        events.record(self._rt, config, record, events.EventType.RESEND_CODE, client=client)
         return delivery
 
     def _simulated_delivery(self, config: UserPoolConfig, username: str) -> CodeDelivery:
@@ -429,8 +436,13 @@ class AuthFlow:
         record = self._find(config, username)
         if record is None:
             raise self._unknown_user(client, password=password)
-        self._check_password(config, client, record, password)
-        return self._after_first_factor(_Attempt(config, client, record, admin, metadata))
+        attempt = _Attempt(config, client, record, admin, metadata)
+        try:
+            self._check_password(config, client, record, password)
+        except NotAuthorizedError:
+            events.sign_in_failed(self._rt, attempt, events.PASSWORD)
+            raise
+        return self._after_first_factor(events.password_passed(attempt))
 
     def _check_password(
         self, config: UserPoolConfig, client: AppClient, record: UserRecord, password: str
@@ -486,7 +498,7 @@ class AuthFlow:
         client = attempt.client
         grant = Grant(
             auth_time=math.floor(self._rt.now()),
-            event_id=self._rt.ids.uuid4(),
+            event_id=events.sign_in_succeeded(self._rt, attempt),
             origin_jti=self._rt.ids.uuid4() if client.settings.enable_token_revocation else None,
         )
         tokens = token_rules.issue(
@@ -516,7 +528,7 @@ class AuthFlow:
             attempt.client,
             attempt.user.username,
             name,
-            {"admin": attempt.admin, **(state or {})},
+            {"admin": attempt.admin, **(state or {}), **events.challenge_state(self._rt, attempt)},
         )
         params = {"USER_ID_FOR_SRP": attempt.user.username, **parameters}
         return AuthResult(challenge=Challenge(name, params, None if key else session))
@@ -656,7 +668,14 @@ class AuthFlow:
             raise InvalidParameterError(
                 f"Cannot respond to the {name.value} challenge.", field="challenge_name"
             )
-        return handler(self, _Attempt(config, client, record, admin, metadata), stored, answers)
+        attempt = _Attempt(
+            config, client, record, admin, metadata, **events.answering(stored.state, name)
+        )
+        try:
+            return handler(self, attempt, stored, answers)
+        except CodeMismatchError:
+            events.answer_failed(self._rt, attempt)
+            raise
 
     def _take(self, stored: SessionRecord) -> None:
         """Uses the session up; the loser of a race is told the session is invalid."""
@@ -814,7 +833,7 @@ class AuthFlow:
                 "or phone_number",
                 field="username",
             )
-        return messages.send_code(
+        delivery = messages.send_code(
             self._rt,
             config,
             record,
@@ -823,6 +842,8 @@ class AuthFlow:
             store_purpose="forgot_password",
             ttl=FORGOT_PASSWORD_TTL,
         )
+        events.record(self._rt, config, record, events.EventType.FORGOT_PASSWORD, client=client)
+        return delivery
 
     def confirm_forgot_password(
         self,
@@ -862,6 +883,7 @@ class AuthFlow:
                 self._rt, current, password, status=UserStatus.CONFIRMED
             ),
         )
+        events.record(self._rt, config, record, events.EventType.PASSWORD_CHANGE, client=client)
 
     # -- calls made with an access token ----------------------------------------------
 
@@ -1022,7 +1044,18 @@ class AuthFlow:
             )
         v.password(previous_password, "previous_password")
         config, client, record = self._access(access_token)
-        self._check_password(config, client, record, previous_password)
+        try:
+            self._check_password(config, client, record, previous_password)
+        except NotAuthorizedError:
+            events.record(
+                self._rt,
+                config,
+                record,
+                events.EventType.PASSWORD_CHANGE,
+                events.EventResponse.FAIL,
+                client=client,
+            )
+            raise
         accounts.check_policy(config, proposed_password)
         accounts.mutate(
             self._rt,
@@ -1031,6 +1064,7 @@ class AuthFlow:
             record.username,
             lambda current: accounts.with_password(self._rt, current, proposed_password),
         )
+        events.record(self._rt, config, record, events.EventType.PASSWORD_CHANGE, client=client)
 
     def delete_user(self, access_token: str) -> None:
         """``DeleteUser``: the signed-in user deletes itself."""

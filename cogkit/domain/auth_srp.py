@@ -17,6 +17,7 @@ from collections.abc import Mapping
 import attrs
 
 from cogkit.domain import _accounts as accounts
+from cogkit.domain import events
 from cogkit.domain.auth import AuthFlow, AuthResult, Challenge, _Attempt
 from cogkit.domain.client import AppClient
 from cogkit.domain.config import UserPoolConfig
@@ -152,12 +153,13 @@ def _answer_password_verifier(
     )
     if not proved:
         accounts.record_failure(rt, attempt.config, record)
+        events.sign_in_failed(rt, attempt, events.PASSWORD)
         raise NotAuthorizedError("Incorrect username or password.")
     if record.failed_attempts or record.locked_until is not None:
         record = accounts.mutate(
             rt, attempt.config, record.pool_id, record.username, accounts.clear_failures
         )
-    return flow._after_first_factor(attrs.evolve(attempt, user=record))
+    return flow._after_first_factor(events.password_passed(attrs.evolve(attempt, user=record)))
 
 
 AuthFlow.FLOWS[AuthFlowType.USER_SRP_AUTH] = _srp_flow

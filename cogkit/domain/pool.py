@@ -22,7 +22,9 @@ from cogkit.domain._runtime import Runtime
 from cogkit.domain.client import AppClient
 from cogkit.domain.config import ClientSettings, UserPoolConfig, client_config, pool_config
 from cogkit.domain.enums import DeletionProtection, MessageAction, UserStatus
+from cogkit.domain.events import AuthEvents
 from cogkit.domain.filters import parse_filter
+from cogkit.domain.imports import ImportJobs
 from cogkit.domain.pool_admin import PoolAdministration
 from cogkit.domain.users import User, search_keys, utc
 from cogkit.errors import (
@@ -59,7 +61,7 @@ class PoolDescription:
     status: str = "Enabled"
 
 
-class UserPool(PoolAdministration):
+class UserPool(PoolAdministration, ImportJobs, AuthEvents):
     """One user pool.  Get it from ``Cognito.create_user_pool`` or ``Cognito.user_pool``."""
 
     def __init__(self, runtime: Runtime, pool_id: str) -> None:
@@ -131,6 +133,7 @@ class UserPool(PoolAdministration):
             )
         if name is not None:
             v.string("pool_name", name, min_len=1, max_len=128, pattern=v.POOL_NAME)
+        self._refuse_while_importing()
         for _attempt in range(accounts.RETRIES):
             record, config = self._state()
             updated = pool_config(config, **changes)
@@ -157,6 +160,7 @@ class UserPool(PoolAdministration):
                 "The user pool cannot be deleted because deletion protection is activated.",
                 field="user_pool_id",
             )
+        self._refuse_while_importing()
         self._rt.store.delete_pool(self.id)
 
     # -- tokens ------------------------------------------------------------------------
