@@ -45,6 +45,8 @@ from cogkit.domain.enums import (
     ExplicitAuthFlow,
     UserStatus,
 )
+from cogkit.domain.events import AuthEvent, EventContext, event_context
+from cogkit.domain.imports import ImportJob, ImportJobStatus, ImportRowError
 from cogkit.errors import CogkitError, CognitoError
 from cogkit.services.clock import Clock, FrozenClock, SystemClock
 from cogkit.services.codes import FixedCodes, RandomCodes
@@ -57,6 +59,7 @@ __version__ = "0.1.0.dev0"
 
 __all__ = [
     "AppClient",
+    "AuthEvent",
     "AuthFlow",
     "AuthFlowType",
     "AuthResult",
@@ -69,10 +72,14 @@ __all__ = [
     "CogkitError",
     "Cognito",
     "CognitoError",
+    "EventContext",
     "ExplicitAuthFlow",
     "FixedCodes",
     "FrozenClock",
     "GeneratedKeys",
+    "ImportJob",
+    "ImportJobStatus",
+    "ImportRowError",
     "InvitationTemplate",
     "Message",
     "MessageSender",
@@ -96,5 +103,6 @@ __all__ = [
     "UserPoolConfig",
     "UserStatus",
     "VerificationTemplate",
+    "event_context",
     "secret_hash",
 ]

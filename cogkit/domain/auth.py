@@ -209,6 +209,7 @@ class AuthFlow:
         if config.allow_admin_create_user_only:
             raise NotAuthorizedError("SignUp is not permitted for this user pool")
         checked = accounts.check_attributes(config, given, client=client, creating=True)
+        accounts.check_preferred_username_alias(config, checked)
         internal, sub = accounts.sign_up_identity(config, self._rt, username, checked)
         accounts.check_required(config, checked)
         accounts.check_policy(config, password)

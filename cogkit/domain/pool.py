@@ -19,6 +19,7 @@ from cogkit.domain import _validate as v
 from cogkit.domain import tokens as token_rules
 from cogkit.domain._paging import Page
 from cogkit.domain._runtime import Runtime
+from cogkit.domain.attributes import VERIFIED_FLAGS
 from cogkit.domain.client import AppClient
 from cogkit.domain.config import ClientSettings, UserPoolConfig, client_config, pool_config
 from cogkit.domain.enums import DeletionProtection, MessageAction, UserStatus
@@ -375,6 +376,7 @@ class UserPool(PoolAdministration, ImportJobs, AuthEvents):
                 raise UnsupportedUserStateError(
                     f"Resend not possible. {existing.username} status is not FORCE_CHANGE_PASSWORD."
                 )
+            _check_mediums(existing.attributes, mediums)
             record = accounts.mutate(
                 self._rt,
                 config,
@@ -385,6 +387,8 @@ class UserPool(PoolAdministration, ImportJobs, AuthEvents):
         else:
             checked = accounts.check_attributes(config, given, client=None, creating=True)
             internal, sub = accounts.sign_up_identity(config, self._rt, username, checked)
+            if action is not MessageAction.SUPPRESS:
+                _check_mediums(checked, mediums)
             record = accounts.with_password(
                 self._rt,
                 UserRecord(
@@ -529,26 +533,55 @@ class UserPool(PoolAdministration, ImportJobs, AuthEvents):
         *,
         client_metadata: Mapping[str, str] | None = None,
     ) -> None:
-        """Sets attributes as an administrator (may set ``email_verified`` directly)."""
+        """Sets attributes as an administrator.
+
+        A new email or phone number becomes unverified and, when the pool auto-verifies it,
+        gets a verification code (with ``attributes_require_verification_before_update``
+        the old value stays in force until the new one is verified).  Giving
+        ``email_verified``/``phone_number_verified`` ``"true"`` in the same call verifies
+        the new value at once, and sends nothing.
+        """
         given = accounts.attribute_map("user_attributes", attributes)
         v.client_metadata(client_metadata)
         config, record = self._user(username)
         checked = accounts.check_attributes(config, given, client=None, creating=False)
+        if record.status == UserStatus.UNCONFIRMED:
+            accounts.check_preferred_username_alias(config, checked)
+        changed = [
+            name
+            for name in VERIFIED_FLAGS
+            if name in checked and checked[name] != record.attributes.get(name)
+        ]
+        to_verify = [name for name in changed if checked.get(VERIFIED_FLAGS[name]) != "true"]
+        hold = {a.value for a in config.attributes_require_verification_before_update}
+        pending = {name: checked.pop(name) for name in to_verify if name in hold}
+        for name in pending:
+            # The flag given with a held value speaks of that value, not yet in force.
+            checked.pop(VERIFIED_FLAGS[name], None)
 
         def change(current: UserRecord) -> UserRecord:
-            merged = dict(current.attributes)
-            for name, value in checked.items():
-                merged[name] = value
-                flag = {"email": "email_verified", "phone_number": "phone_number_verified"}
-                if (
-                    name in flag
-                    and flag[name] not in checked
-                    and current.attributes.get(name) != value
-                ):
-                    merged[flag[name]] = "false"
+            merged = {**current.attributes, **checked}
+            for name in changed:
+                if name not in pending and VERIFIED_FLAGS[name] not in checked:
+                    merged[VERIFIED_FLAGS[name]] = "false"
             return attrs.evolve(current, attributes=merged, modified_at=self._rt.now())
 
-        accounts.mutate(self._rt, config, self.id, record.username, change)
+        record = accounts.mutate(self._rt, config, self.id, record.username, change)
+        auto = {a.value for a in config.auto_verified_attributes}
+        for name in to_verify:
+            if name not in auto:
+                continue
+            value = pending.get(name, record.attributes.get(name, ""))
+            messages.send_code(
+                self._rt,
+                config,
+                attrs.evolve(record, attributes={**record.attributes, name: value}),
+                attribute=name,
+                purpose=Purpose.UPDATE_USER_ATTRIBUTE,
+                store_purpose=f"verify:{name}",
+                ttl=messages.DAY,
+                extra={"value": value},
+            )
 
     def list_users(
         self,
@@ -620,6 +653,16 @@ class UserPool(PoolAdministration, ImportJobs, AuthEvents):
             User.from_record(r, readable=wanted | {"sub"} if wanted else None) for r in page
         )
         return Page(users, token)
+
+
+def _check_mediums(attributes: Mapping[str, str], mediums: Iterable[Channel]) -> None:
+    """An invitation asked for by email needs an email address.  (By SMS, the default,
+    a user without a phone number is sent nothing, as Cognito does.)"""
+    if Channel.EMAIL in mediums and not attributes.get("email"):
+        raise InvalidParameterError(
+            "No email provided but desired delivery medium was Email",
+            field="desired_delivery_mediums",
+        )
 
 
 def sign_out(rt: Runtime, config: UserPoolConfig, record: UserRecord) -> None:
