@@ -222,10 +222,9 @@ class CognitoMock:
 
     def http(self, url: str, method: str, body: Any) -> WireResponse | None:
         """What cogkit answers for a plain HTTP request, if it answers it at all."""
-        if method.upper() == "GET":
-            found = self.well_known(url)
-            if found is not None:
-                return found
+        found = self.well_known(url)
+        if found is not None:
+            return found
         return self.upload(url, method, body)
 
 

@@ -246,3 +246,35 @@ def test_update_auth_event_feedback_for_an_unknown_user_is_user_not_found(audite
             FeedbackToken="token",
             FeedbackValue="Valid",
         )
+
+
+def test_admin_update_auth_event_feedback_refuses_a_malformed_event_id(audited: Aws) -> None:
+    audited.session("ann")
+    with aws_error(audited.idp.exceptions.InvalidParameterException) as info:
+        audited.idp.admin_update_auth_event_feedback(
+            UserPoolId=audited.pool_id, Username="ann", EventId="e 1", FeedbackValue="Valid"
+        )
+    assert "eventId" in info.value.response["Error"]["Message"]
+
+
+def test_update_auth_event_feedback_refuses_an_unknown_feedback_value(audited: Aws) -> None:
+    audited.session("ann")
+    event = events_of(audited)[0]
+    with aws_error(audited.idp.exceptions.InvalidParameterException) as info:
+        audited.idp.update_auth_event_feedback(
+            UserPoolId=audited.pool_id,
+            Username="ann",
+            EventId=event["EventId"],
+            FeedbackToken=_token(audited, event["EventId"]),
+            FeedbackValue="Maybe",
+        )
+    assert "feedbackValue" in info.value.response["Error"]["Message"]
+    assert all("EventFeedback" not in e for e in events_of(audited))
+
+
+def test_an_unknown_security_mode_names_the_member(aws: Aws) -> None:
+    with aws_error(aws.idp.exceptions.InvalidParameterException) as info:
+        aws.idp.create_user_pool(
+            PoolName="plus", UserPoolTier="PLUS", UserPoolAddOns={"AdvancedSecurityMode": "MAX"}
+        )
+    assert "userPoolAddOns.advancedSecurityMode" in info.value.response["Error"]["Message"]

@@ -297,3 +297,18 @@ def test_imported_users_reset_their_password_before_signing_in(aws: Aws) -> None
         Password=NEW_PASSWORD,
     )
     assert aws.sign_in("ann", NEW_PASSWORD)["AccessToken"]
+
+
+def test_a_pre_signed_url_for_a_pool_of_another_region_is_refused(aws: Aws) -> None:
+    job = new_job(aws)
+    url = job["PreSignedUrl"].replace("user-import-eu-west-1", "user-import-us-east-1", 1)
+    response = requests.put(url, data=csv_for(aws, "ann").encode(), timeout=5)
+    assert response.status_code == 403
+    assert "<Code>AccessDenied</Code>" in response.text
+
+
+def test_a_pre_signed_url_with_a_non_ascii_signature_is_refused(aws: Aws) -> None:
+    job = new_job(aws)
+    base = job["PreSignedUrl"].split("X-Amz-Signature=")[0]
+    response = requests.put(base + "X-Amz-Signature=%C3%A9", data=b"x", timeout=5)
+    assert response.status_code == 403

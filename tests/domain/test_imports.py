@@ -178,6 +178,12 @@ def test_a_file_that_is_not_utf8_is_refused(pool: UserPool) -> None:
         pool.upload_import_csv(job.id, b"cognito:username\n\xff\xfe\n")
 
 
+def test_text_that_cannot_be_utf8_is_refused(pool: UserPool) -> None:
+    job = pool.create_import_job("people", ROLE)
+    with pytest.raises(InvalidParameterError, match="UTF-8"):
+        pool.upload_import_csv(job.id, "cognito:username\n\ud800\n")
+
+
 def test_a_file_over_100_mb_is_refused(pool: UserPool) -> None:
     job = pool.create_import_job("people", ROLE)
     with pytest.raises(InvalidParameterError, match="100 MB"):
@@ -623,3 +629,23 @@ def test_a_stalled_import_stops_counting_as_running_after_an_hour(kit: Kit) -> N
     # The stalled run, once it goes on, leaves the job as it was declared.
     assert pool.import_job(job.id).status is ImportJobStatus.FAILED
     assert pool.import_job(job.id).imported_users == 500
+
+
+def test_users_of_an_email_username_pool_reset_and_sign_in_by_email(svc: Cognito) -> None:
+    pool = svc.create_user_pool(
+        "app", username_attributes=["email"], auto_verified_attributes=["email"]
+    )
+    client = pool.create_client("web", explicit_auth_flows=list(PASSWORD_FLOWS))
+    kit = Kit(svc, pool, client)
+    run(pool, csv_text(pool, person("ann@example.com", email="ann@example.com")))
+    assert pool.admin_get_user("ann@example.com").status is UserStatus.RESET_REQUIRED
+    kit.auth.forgot_password(client.id, "ann@example.com")
+    kit.auth.confirm_forgot_password(client.id, "ann@example.com", kit.code(), NEW_PASSWORD)
+    assert kit.sign_in("ann@example.com", NEW_PASSWORD).access_token
+
+
+def test_a_second_import_skips_the_users_of_the_first(pool: UserPool) -> None:
+    run(pool, csv_text(pool, person("ann"), person("bob")))
+    job = run(pool, csv_text(pool, person("ann"), person("cid")))
+    assert (job.imported_users, job.skipped_users) == (1, 1)
+    assert sorted(u.username for u in pool.list_users()) == ["ann", "bob", "cid"]
