@@ -50,6 +50,8 @@ from cogkit.domain.enums import (
     ExplicitAuthFlow,
     UserStatus,
 )
+from cogkit.domain.events import AuthEvent, EventContext, event_context
+from cogkit.domain.imports import ImportJob, ImportJobStatus, ImportRowError
 from cogkit.domain.triggers import LambdaContext, Trigger
 from cogkit.errors import CogkitError, CognitoError
 from cogkit.services.clock import Clock, FrozenClock, SystemClock
@@ -63,6 +65,7 @@ __version__ = "0.1.0.dev0"
 
 __all__ = [
     "AppClient",
+    "AuthEvent",
     "AuthFlow",
     "AuthFlowType",
     "AuthResult",
@@ -75,11 +78,15 @@ __all__ = [
     "CogkitError",
     "Cognito",
     "CognitoError",
+    "EventContext",
     "ExplicitAuthFlow",
     "FixedCodes",
     "FrozenClock",
     "GeneratedKeys",
     "Group",
+    "ImportJob",
+    "ImportJobStatus",
+    "ImportRowError",
     "InvitationTemplate",
     "LambdaConfig",
     "LambdaContext",
@@ -109,5 +116,6 @@ __all__ = [
     "UserPoolDomain",
     "UserStatus",
     "VerificationTemplate",
+    "event_context",
     "secret_hash",
 ]

@@ -46,9 +46,11 @@ __all__ = [
     "UnsupportedOperationError",
     "UnsupportedTokenTypeError",
     "UnsupportedUserStateError",
+    "UserImportInProgressError",
     "UserLambdaValidationError",
     "UserNotConfirmedError",
     "UserNotFoundError",
+    "UserPoolAddOnNotEnabledError",
     "UsernameExistsError",
     "error_class_for_code",
 ]
@@ -228,6 +230,18 @@ class ScopeDoesNotExistError(CognitoError):
     server's."""
 
     code = "ScopeDoesNotExistException"
+
+
+class UserImportInProgressError(CognitoError):
+    """A user import job is running in the pool, so the pool cannot change or go."""
+
+    code = "UserImportInProgressException"
+
+
+class UserPoolAddOnNotEnabledError(CognitoError):
+    """The operation needs threat protection (``UserPoolAddOns``), which is off."""
+
+    code = "UserPoolAddOnNotEnabledException"
 
 
 class UserLambdaValidationError(CognitoError):

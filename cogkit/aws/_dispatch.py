@@ -44,6 +44,8 @@ class Call:
     params: Mapping[str, Any]
     region: str
     operation: str
+    #: The transport's own address (``cogkit serve``), for URLs it answers itself.
+    base_url: str | None = None
 
 
 Handler = Callable[[Call], Mapping[str, Any] | None]
@@ -79,6 +81,7 @@ def _load_handlers() -> None:
             _idp,  # noqa: F401 - registers the cognito-idp handlers
             _idp_groups,  # noqa: F401 - groups and their members
             _idp_oauth,  # noqa: F401 - resource servers and domains
+            _idp_users,  # noqa: F401 - import jobs, auth events
         )
 
 
@@ -127,7 +130,14 @@ class Dispatcher:
             _model.target_prefix(name): name for name in (_model.IDP, _model.IDENTITY)
         }
 
-    def handle(self, target: str | None, body: bytes, *, region: str | None = None) -> WireResponse:
+    def handle(
+        self,
+        target: str | None,
+        body: bytes,
+        *,
+        region: str | None = None,
+        base_url: str | None = None,
+    ) -> WireResponse:
         prefix, _, name = (target or "").partition(".")
         service = self._services.get(prefix)
         if service is None or name not in _model.service_model(service).operation_names:
@@ -161,8 +171,12 @@ class Dispatcher:
                 "InvalidParameterException", f"{count} validation {noun} detected: {text}"
             )
         region = region or self.default_region
+        from cogkit.aws._idp_users import request_context
+
         try:
-            result = handler(Call(self._resolve(region), params, region, name))
+            # Auth events recorded by the operation carry the request's context data.
+            with request_context(params):
+                result = handler(Call(self._resolve(region), params, region, name, base_url))
         except CognitoError as exc:
             return _error(exc.code, _wire_message(exc), exc.status)
         except CogkitError as exc:

@@ -20,6 +20,7 @@ imported need ``patch_client``.
 from __future__ import annotations
 
 import functools
+import http.client
 import inspect
 import io
 import json
@@ -41,6 +42,8 @@ from botocore.model import OperationModel
 from botocore.parsers import create_parser
 
 from cogkit.aws._dispatch import Dispatcher, WireResponse
+from cogkit.aws._idp_users import upload
+from cogkit.domain.imports import UPLOAD_URL
 from cogkit.domain.service import Cognito
 from cogkit.errors import CogkitError, ConfigurationError
 from cogkit.services.clock import SystemClock
@@ -200,6 +203,57 @@ class CognitoMock:
             return WireResponse(404, body, {"Content-Type": "application/json"})
         return WireResponse(200, json.dumps(data).encode(), {"Content-Type": "application/json"})
 
+    def upload(self, url: str, method: str, body: Any) -> WireResponse | None:
+        """The answer to a request for a user import job's pre-signed URL, if ``url`` is
+        one: a PUT hands the job its CSV file (the S3 upload Cognito's jobs read)."""
+        match = UPLOAD_URL.match(url)
+        if match is None:
+            return None
+        region, pool_id, job_id, query = match.groups()
+        if method.upper() != "PUT":
+            return WireResponse(405, b"", {"Allow": "PUT", "Content-Type": "application/xml"})
+        try:
+            if pool_id.split("_", 1)[0] != region:
+                raise LookupError(pool_id)
+            svc = self.service(region)
+        except (CogkitError, LookupError):
+            return upload(_NO_SERVICE, pool_id, job_id, query, b"")
+        return upload(svc, pool_id, job_id, query, _body_bytes(body))
+
+    def http(self, url: str, method: str, body: Any) -> WireResponse | None:
+        """What cogkit answers for a plain HTTP request, if it answers it at all."""
+        found = self.well_known(url)
+        if found is not None:
+            return found
+        return self.upload(url, method, body)
+
+
+class _NoService:
+    """Stands in for a service when a URL names a region no mock answers."""
+
+    def user_pool(self, pool_id: str) -> Any:
+        from cogkit.errors import ResourceNotFoundError
+
+        raise ResourceNotFoundError(f"User pool {pool_id} does not exist.")
+
+
+_NO_SERVICE: Any = _NoService()
+
+
+def _body_bytes(body: Any) -> bytes:
+    """A request body as bytes, whether given as bytes, text, a file or an iterable of
+    chunks (``requests`` and ``urllib`` take all of them)."""
+    if body is None:
+        return b""
+    if isinstance(body, bytes | bytearray | memoryview):
+        return bytes(body)
+    if isinstance(body, str):
+        return body.encode("utf-8")
+    if hasattr(body, "read"):
+        data = body.read()
+        return data.encode("utf-8") if isinstance(data, str) else bytes(data)
+    return b"".join(c.encode("utf-8") if isinstance(c, str) else bytes(c) for c in body)
+
 
 def _aws_response(url: str, wire: WireResponse) -> AWSResponse:
     return AWSResponse(url, wire.status, dict(wire.headers), _RawBody(wire.body))
@@ -311,7 +365,8 @@ def patch_client(client: Any) -> Any:
 
 class _HttpPatches:
     """While a mock is active, ``requests`` and ``urllib`` fetches of a pool's
-    ``/.well-known/`` documents are answered from cogkit; every other URL goes through."""
+    ``/.well-known/`` documents, and PUTs to a user import job's pre-signed URL, are
+    answered from cogkit; every other request goes through."""
 
     def __init__(self) -> None:
         self._originals: dict[str, Any] = {}
@@ -324,14 +379,19 @@ class _HttpPatches:
         def open_(
             director: urllib.request.OpenerDirector, fullurl: Any, *args: Any, **kwargs: Any
         ) -> Any:
-            url = fullurl.full_url if isinstance(fullurl, urllib.request.Request) else fullurl
+            if isinstance(fullurl, urllib.request.Request):
+                url, method, body = fullurl.full_url, fullurl.get_method(), fullurl.data
+            else:
+                body = kwargs.get("data", args[0] if args else None)
+                url, method = fullurl, "GET" if body is None else "POST"
             mock = _ACTIVE.current()
-            wire = mock.well_known(str(url)) if mock is not None else None
+            wire = mock.http(str(url), method, body) if mock is not None else None
             if wire is None:
                 return original_open(director, fullurl, *args, **kwargs)
             if wire.status >= 400:
+                reason = http.client.responses.get(wire.status, "Error")
                 raise urllib.error.HTTPError(
-                    str(url), wire.status, "Not Found", _headers(wire), io.BytesIO(wire.body)
+                    str(url), wire.status, reason, _headers(wire), io.BytesIO(wire.body)
                 )
             return urllib.response.addinfourl(
                 io.BytesIO(wire.body), _headers(wire), str(url), wire.status
@@ -348,7 +408,11 @@ class _HttpPatches:
         @functools.wraps(original_send)
         def send(session: Any, request: Any, **kwargs: Any) -> Any:
             mock = _ACTIVE.current()
-            wire = mock.well_known(str(request.url)) if mock is not None else None
+            wire = (
+                mock.http(str(request.url), str(request.method), request.body)
+                if mock is not None
+                else None
+            )
             if wire is None:
                 return original_send(session, request, **kwargs)
             response = requests.Response()

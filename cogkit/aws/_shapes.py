@@ -206,7 +206,6 @@ _INVITE = (
 #: honest than accepting a setting that would then have no effect.
 UNSUPPORTED_POOL_MEMBERS = {
     "DeviceConfiguration": "device tracking",
-    "UserPoolAddOns": "threat protection",
 }
 
 
@@ -220,6 +219,7 @@ _POOL_RESETS: dict[str, Any] = {
     "verification": {},
     "attributes_require_verification_before_update": [],
     "mfa_configuration": "OFF",
+    "advanced_security_mode": "OFF",
     "allow_admin_create_user_only": False,
     "invitation": {},
     "email_configuration": {},
@@ -298,9 +298,7 @@ def pool_config_in(params: Mapping[str, Any], *, creating: bool) -> dict[str, An
     update, every member not given is set back to its default, as Cognito does)."""
     for member, feature in UNSUPPORTED_POOL_MEMBERS.items():
         value = params.get(member)
-        if value and not (
-            member == "UserPoolAddOns" and value.get("AdvancedSecurityMode") == "OFF"
-        ):
+        if value:
             raise InvalidParameterError(
                 f"cogkit does not support {feature} yet ({member}).", field=member
             )
@@ -365,6 +363,15 @@ def pool_config_in(params: Mapping[str, Any], *, creating: bool) -> dict[str, An
     triggers = params.get("LambdaConfig")
     if triggers is not None:
         config["lambda_config"] = lambda_config_in(triggers)
+    add_ons = params.get("UserPoolAddOns")
+    if add_ons is not None:
+        if add_ons.get("AdvancedSecurityAdditionalFlows"):
+            raise InvalidParameterError(
+                "cogkit does not support threat protection for custom authentication yet "
+                "(UserPoolAddOns.AdvancedSecurityAdditionalFlows).",
+                field="UserPoolAddOns",
+            )
+        config["advanced_security_mode"] = add_ons["AdvancedSecurityMode"]
     if not creating:
         # fidelity: SmsAuthenticationMessage, AccountRecoverySetting and the legacy
         # UnusedAccountValidityDays keep their value when an update omits them (the domain
@@ -424,6 +431,7 @@ def pool_out(description: PoolDescription) -> dict[str, Any]:
         },
         "UsernameConfiguration": {"CaseSensitive": config.case_sensitive},
         "UserPoolTier": config.tier.value,
+        "UserPoolAddOns": {"AdvancedSecurityMode": config.advanced_security_mode.value},
         "Domain": description.domain,
         "CustomDomain": description.custom_domain,
     }

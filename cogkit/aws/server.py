@@ -5,6 +5,8 @@ Routes:
 
 - ``POST /`` with ``X-Amz-Target``: the AWS JSON 1.1 API (region from the SigV4 scope);
 - ``GET /{pool_id}/.well-known/jwks.json`` and ``.../openid-configuration``;
+- ``PUT /_cogkit/user-import/{pool_id}/{job_id}``: a user import job's CSV file, at the
+  pre-signed URL the import job operations hand out (bodies up to ``--max-body``);
 - ``GET /health``;
 - ``GET /_cogkit/outbox`` only when started with ``--expose-outbox`` (development and
   tests: it shows delivered codes, so it is off by default).
@@ -30,6 +32,7 @@ from werkzeug.wrappers import Request, Response
 
 from cogkit.aws._cli import DEFAULT_PORT, MAX_BODY
 from cogkit.aws._dispatch import Dispatcher, WireResponse
+from cogkit.aws._idp_users import UPLOAD_PATH, upload
 from cogkit.domain.service import Cognito
 from cogkit.errors import CogkitError, ConfigurationError
 from cogkit.services.delivery import Outbox
@@ -41,6 +44,7 @@ log = logging.getLogger("cogkit.serve")
 
 _SCOPE = re.compile(r"Credential=[^/]+/\d{8}/([a-z0-9-]+)/")
 _WELL_KNOWN = re.compile(r"^/([\w-]+_[0-9A-Za-z]+)/\.well-known/(jwks\.json|openid-configuration)$")
+_UPLOAD = re.compile(rf"^{UPLOAD_PATH}/([\w-]+_[0-9A-Za-z]+)/(import-[0-9A-Za-z-]+)$")
 
 WSGIApp = Callable[[dict[str, Any], Callable[..., Any]], Iterable[bytes]]
 
@@ -62,9 +66,15 @@ def make_app(service: Cognito, *, max_body: int = MAX_BODY, expose_outbox: bool 
                 raise RequestEntityTooLarge()
             match = _SCOPE.search(request.headers.get("Authorization", ""))
             wire: WireResponse = dispatcher.handle(
-                request.headers.get("X-Amz-Target"), body, region=match.group(1) if match else None
+                request.headers.get("X-Amz-Target"),
+                body,
+                region=match.group(1) if match else None,
+                base_url=request.host_url.rstrip("/"),
             )
             return Response(wire.body, status=wire.status, headers=dict(wire.headers))
+        upload = _UPLOAD.match(request.path)
+        if upload is not None:
+            return _upload(service, request, *upload.groups())
         if request.method == "GET":
             if request.path == "/health":
                 return _json(200, {"status": "ok"})
@@ -111,6 +121,16 @@ def make_app(service: Cognito, *, max_body: int = MAX_BODY, expose_outbox: bool 
         return response(environ, start_response)
 
     return app
+
+
+def _upload(service: Cognito, request: Request, pool_id: str, job_id: str) -> Response:
+    """The PUT of an import job's CSV file to the pre-signed URL this server handed out
+    (bodies up to ``max_body``: start the server with a larger one for large files)."""
+    if request.method != "PUT":
+        return Response(b"", status=405, headers={"Allow": "PUT"}, content_type="application/xml")
+    body = request.get_data(cache=False)
+    wire = upload(service, pool_id, job_id, request.query_string.decode("latin-1"), body)
+    return Response(wire.body, status=wire.status, headers=dict(wire.headers))
 
 
 def _outbox(service: Cognito, request: Request) -> Response:

@@ -239,6 +239,19 @@ def check_required(config: UserPoolConfig, attributes: Mapping[str, str]) -> Non
             raise _schema_error(name, "The attribute is required")
 
 
+def check_preferred_username_alias(config: UserPoolConfig, attributes: Mapping[str, str]) -> None:
+    """Cognito takes a ``preferred_username`` alias only from a confirmed user: it cannot be
+    given at sign-up (the user sets it once confirmed)."""
+    if AliasAttribute.PREFERRED_USERNAME in config.alias_attributes and attributes.get(
+        "preferred_username"
+    ):
+        raise InvalidParameterError(
+            "Preferred username cannot be provided for unconfirmed account, since user pool "
+            "is configured for preferred username alias.",
+            field="user_attributes",
+        )
+
+
 def check_alias_username(config: UserPoolConfig, username: str) -> None:
     """With email or phone as aliases, a username may not look like one."""
     aliases = set(config.alias_attributes)

@@ -19,7 +19,7 @@ import attrs
 
 from cogkit.domain import _accounts as accounts
 from cogkit.domain import _validate as v
-from cogkit.domain import messages, migration, pre_token, trigger_events
+from cogkit.domain import events, messages, migration, pre_token, trigger_events
 from cogkit.domain import tokens as token_rules
 from cogkit.domain._runtime import Runtime
 from cogkit.domain.attributes import VERIFIED_FLAGS
@@ -113,6 +113,11 @@ class _Attempt:
     user: UserRecord
     admin: bool
     client_metadata: Mapping[str, str] = attrs.field(factory=dict)
+    #: The sign-in's auth event, once recorded (``cogkit.domain.events``).
+    event_id: str | None = None
+    #: Factors proven so far (``"Password"``) and the challenge being answered.
+    factors: tuple[str, ...] = ()
+    answering: ChallengeName | None = None
 
 
 #: Challenges answered without a Session (the SECRET_BLOCK identifies the exchange).
@@ -206,6 +211,7 @@ class AuthFlow:
         if config.allow_admin_create_user_only:
             raise NotAuthorizedError("SignUp is not permitted for this user pool")
         checked = accounts.check_attributes(config, given, client=client, creating=True)
+        accounts.check_preferred_username_alias(config, checked)
         internal, sub = accounts.sign_up_identity(config, self._rt, username, checked)
         accounts.check_required(config, checked)
         accounts.check_policy(config, password)
@@ -251,6 +257,7 @@ class AuthFlow:
             record = self.pool._create_forcing_aliases(config, record)
         else:
             accounts.create(self._rt, config, record)
+        events.record(self._rt, config, record, events.EventType.SIGN_UP, client=client)
         if decision.auto_confirm:
             try:
                 trigger_events.post_confirmation(
@@ -423,6 +430,7 @@ class AuthFlow:
             raise InvalidParameterError(
                 "Auto verification not turned on for the user's attributes.", field="username"
             )
+        events.record(self._rt, config, record, events.EventType.RESEND_CODE, client=client)
         return delivery
 
     def _simulated_delivery(self, config: UserPoolConfig, username: str) -> CodeDelivery:
@@ -531,8 +539,13 @@ class AuthFlow:
             raise self._unknown_user(client, password=password)
         # InitiateAuth's ClientMetadata reaches PreAuthentication only (as validationData).
         self._pre_authentication(config, client, record, username, metadata)
-        self._check_password(config, client, record, password)
-        return self._after_first_factor(_Attempt(config, client, record, admin))
+        attempt = _Attempt(config, client, record, admin)
+        try:
+            self._check_password(config, client, record, password)
+        except NotAuthorizedError:
+            events.sign_in_failed(self._rt, attempt, events.PASSWORD)
+            raise
+        return self._after_first_factor(events.password_passed(attempt))
 
     def _pre_authentication(
         self,
@@ -619,7 +632,7 @@ class AuthFlow:
         )
         grant = Grant(
             auth_time=math.floor(self._rt.now()),
-            event_id=self._rt.ids.uuid4(),
+            event_id=events.sign_in_succeeded(self._rt, attempt),
             origin_jti=self._rt.ids.uuid4() if client.settings.enable_token_revocation else None,
         )
         tokens = pre_token.issue_tokens(
@@ -656,7 +669,7 @@ class AuthFlow:
             attempt.client,
             attempt.user.username,
             name,
-            {"admin": attempt.admin, **(state or {})},
+            {"admin": attempt.admin, **(state or {}), **events.challenge_state(self._rt, attempt)},
         )
         params = {"USER_ID_FOR_SRP": attempt.user.username, **parameters}
         return AuthResult(challenge=Challenge(name, params, None if key else session))
@@ -803,7 +816,14 @@ class AuthFlow:
             raise InvalidParameterError(
                 f"Cannot respond to the {name.value} challenge.", field="challenge_name"
             )
-        return handler(self, _Attempt(config, client, record, admin, metadata), stored, answers)
+        attempt = _Attempt(
+            config, client, record, admin, metadata, **events.answering(stored.state, name)
+        )
+        try:
+            return handler(self, attempt, stored, answers)
+        except CodeMismatchError:
+            events.answer_failed(self._rt, attempt)
+            raise
 
     def _take(self, stored: SessionRecord) -> None:
         """Uses the session up; the loser of a race is told the session is invalid."""
@@ -988,7 +1008,7 @@ class AuthFlow:
         if migrated is not None:
             # Made only now that the reset can go ahead: nothing is left of a failed one.
             record = migrated.commit(self)
-        return messages.send_code(
+        delivery = messages.send_code(
             self._rt,
             config,
             record,
@@ -998,6 +1018,8 @@ class AuthFlow:
             ttl=FORGOT_PASSWORD_TTL,
             composed=composed,
         )
+        events.record(self._rt, config, record, events.EventType.FORGOT_PASSWORD, client=client)
+        return delivery
 
     def confirm_forgot_password(
         self,
@@ -1047,6 +1069,7 @@ class AuthFlow:
                 self._rt, current, password, status=UserStatus.CONFIRMED
             ),
         )
+        events.record(self._rt, config, record, events.EventType.PASSWORD_CHANGE, client=client)
 
     # -- calls made with an access token ----------------------------------------------
 
@@ -1227,7 +1250,18 @@ class AuthFlow:
             )
         v.password(previous_password, "previous_password")
         config, client, record = self._access(access_token)
-        self._check_password(config, client, record, previous_password)
+        try:
+            self._check_password(config, client, record, previous_password)
+        except NotAuthorizedError:
+            events.record(
+                self._rt,
+                config,
+                record,
+                events.EventType.PASSWORD_CHANGE,
+                events.EventResponse.FAIL,
+                client=client,
+            )
+            raise
         accounts.check_policy(config, proposed_password)
         accounts.mutate(
             self._rt,
@@ -1236,6 +1270,7 @@ class AuthFlow:
             record.username,
             lambda current: accounts.with_password(self._rt, current, proposed_password),
         )
+        events.record(self._rt, config, record, events.EventType.PASSWORD_CHANGE, client=client)
 
     def delete_user(self, access_token: str) -> None:
         """``DeleteUser``: the signed-in user deletes itself."""

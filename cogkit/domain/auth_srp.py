@@ -17,6 +17,7 @@ from collections.abc import Mapping
 import attrs
 
 from cogkit.domain import _accounts as accounts
+from cogkit.domain import events
 from cogkit.domain.auth import AuthFlow, AuthResult, Challenge, _Attempt
 from cogkit.domain.client import AppClient
 from cogkit.domain.config import UserPoolConfig
@@ -159,14 +160,16 @@ def _answer_password_verifier(
         accounts.record_failure(rt, attempt.config, record)
         if custom:
             return _custom_auth_goes_on(flow, attempt, stored, proved=False)
+        events.sign_in_failed(rt, attempt, events.PASSWORD)
         raise NotAuthorizedError("Incorrect username or password.")
     if record.failed_attempts or record.locked_until is not None:
         record = accounts.mutate(
             rt, attempt.config, record.pool_id, record.username, accounts.clear_failures
         )
+    passed = events.password_passed(attrs.evolve(attempt, user=record))
     if custom:
-        return _custom_auth_goes_on(flow, attrs.evolve(attempt, user=record), stored, proved=True)
-    return flow._after_first_factor(attrs.evolve(attempt, user=record))
+        return _custom_auth_goes_on(flow, passed, stored, proved=True)
+    return flow._after_first_factor(passed)
 
 
 def _custom_auth_goes_on(

@@ -5,6 +5,7 @@ from __future__ import annotations
 from enum import StrEnum
 
 __all__ = [
+    "AdvancedSecurityMode",
     "AliasAttribute",
     "AttributeType",
     "AuthFlowType",
@@ -66,6 +67,14 @@ class UserPoolTier(StrEnum):
     LITE = "LITE"
     ESSENTIALS = "ESSENTIALS"
     PLUS = "PLUS"
+
+
+class AdvancedSecurityMode(StrEnum):
+    """``UserPoolAddOns.AdvancedSecurityMode``: threat protection."""
+
+    OFF = "OFF"
+    AUDIT = "AUDIT"
+    ENFORCED = "ENFORCED"
 
 
 class UsernameAttribute(StrEnum):

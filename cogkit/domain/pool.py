@@ -19,6 +19,7 @@ from cogkit.domain import _validate as v
 from cogkit.domain import tokens as token_rules
 from cogkit.domain._paging import Page
 from cogkit.domain._runtime import Runtime
+from cogkit.domain.attributes import VERIFIED_FLAGS
 from cogkit.domain.client import AppClient
 from cogkit.domain.client_oauth import check_oauth_settings
 from cogkit.domain.config import ClientSettings, UserPoolConfig, client_config, pool_config
@@ -29,8 +30,10 @@ from cogkit.domain.domains import (
     refuse_delete_with_domain,
 )
 from cogkit.domain.enums import DeletionProtection, MessageAction, UserStatus
+from cogkit.domain.events import AuthEvents
 from cogkit.domain.filters import parse_filter
 from cogkit.domain.groups import PoolGroups
+from cogkit.domain.imports import ImportJobs
 from cogkit.domain.pool_admin import PoolAdministration
 from cogkit.domain.resource_servers import PoolResourceServers
 from cogkit.domain.trigger_events import Composed
@@ -73,7 +76,9 @@ class PoolDescription:
     custom_domain: str | None = None
 
 
-class UserPool(PoolAdministration, PoolGroups, PoolResourceServers, PoolDomains):
+class UserPool(
+    PoolAdministration, PoolGroups, PoolResourceServers, PoolDomains, ImportJobs, AuthEvents
+):
     """One user pool.  Get it from ``Cognito.create_user_pool`` or ``Cognito.user_pool``."""
 
     def __init__(self, runtime: Runtime, pool_id: str) -> None:
@@ -148,6 +153,7 @@ class UserPool(PoolAdministration, PoolGroups, PoolResourceServers, PoolDomains)
             )
         if name is not None:
             v.string("pool_name", name, min_len=1, max_len=128, pattern=v.POOL_NAME)
+        self._refuse_while_importing()
         for _attempt in range(accounts.RETRIES):
             record, config = self._state()
             updated = pool_config(config, **changes)
@@ -202,6 +208,7 @@ class UserPool(PoolAdministration, PoolGroups, PoolResourceServers, PoolDomains)
                 field="user_pool_id",
             )
         refuse_delete_with_domain(self._rt, self.id)
+        self._refuse_while_importing()
         self._rt.store.delete_pool(self.id)
 
     # -- tokens ------------------------------------------------------------------------
@@ -426,6 +433,7 @@ class UserPool(PoolAdministration, PoolGroups, PoolResourceServers, PoolDomains)
                 raise UnsupportedUserStateError(
                     f"Resend not possible. {existing.username} status is not FORCE_CHANGE_PASSWORD."
                 )
+            _check_mediums(existing.attributes, mediums)
             invitation = self._compose_invitation(config, existing, mediums, client_metadata)
             record = accounts.mutate(
                 self._rt,
@@ -437,6 +445,8 @@ class UserPool(PoolAdministration, PoolGroups, PoolResourceServers, PoolDomains)
         else:
             checked = accounts.check_attributes(config, given, client=None, creating=True)
             internal, sub = accounts.sign_up_identity(config, self._rt, username, checked)
+            if action is not MessageAction.SUPPRESS:
+                _check_mediums(checked, mediums)
             # The PreSignUp trigger may refuse the user; its auto-confirm and auto-verify
             # answers do not apply to users an administrator creates.
             trigger_events.pre_sign_up(
@@ -634,26 +644,55 @@ class UserPool(PoolAdministration, PoolGroups, PoolResourceServers, PoolDomains)
         *,
         client_metadata: Mapping[str, str] | None = None,
     ) -> None:
-        """Sets attributes as an administrator (may set ``email_verified`` directly)."""
+        """Sets attributes as an administrator.
+
+        A new email or phone number becomes unverified and, when the pool auto-verifies it,
+        gets a verification code (with ``attributes_require_verification_before_update``
+        the old value stays in force until the new one is verified).  Giving
+        ``email_verified``/``phone_number_verified`` ``"true"`` in the same call verifies
+        the new value at once, and sends nothing.
+        """
         given = accounts.attribute_map("user_attributes", attributes)
         v.client_metadata(client_metadata)
         config, record = self._user(username)
         checked = accounts.check_attributes(config, given, client=None, creating=False)
+        if record.status == UserStatus.UNCONFIRMED:
+            accounts.check_preferred_username_alias(config, checked)
+        changed = [
+            name
+            for name in VERIFIED_FLAGS
+            if name in checked and checked[name] != record.attributes.get(name)
+        ]
+        to_verify = [name for name in changed if checked.get(VERIFIED_FLAGS[name]) != "true"]
+        hold = {a.value for a in config.attributes_require_verification_before_update}
+        pending = {name: checked.pop(name) for name in to_verify if name in hold}
+        for name in pending:
+            # The flag given with a held value speaks of that value, not yet in force.
+            checked.pop(VERIFIED_FLAGS[name], None)
 
         def change(current: UserRecord) -> UserRecord:
-            merged = dict(current.attributes)
-            for name, value in checked.items():
-                merged[name] = value
-                flag = {"email": "email_verified", "phone_number": "phone_number_verified"}
-                if (
-                    name in flag
-                    and flag[name] not in checked
-                    and current.attributes.get(name) != value
-                ):
-                    merged[flag[name]] = "false"
+            merged = {**current.attributes, **checked}
+            for name in changed:
+                if name not in pending and VERIFIED_FLAGS[name] not in checked:
+                    merged[VERIFIED_FLAGS[name]] = "false"
             return attrs.evolve(current, attributes=merged, modified_at=self._rt.now())
 
-        accounts.mutate(self._rt, config, self.id, record.username, change)
+        record = accounts.mutate(self._rt, config, self.id, record.username, change)
+        auto = {a.value for a in config.auto_verified_attributes}
+        for name in to_verify:
+            if name not in auto:
+                continue
+            value = pending.get(name, record.attributes.get(name, ""))
+            messages.send_code(
+                self._rt,
+                config,
+                attrs.evolve(record, attributes={**record.attributes, name: value}),
+                attribute=name,
+                purpose=Purpose.UPDATE_USER_ATTRIBUTE,
+                store_purpose=f"verify:{name}",
+                ttl=messages.DAY,
+                extra={"value": value},
+            )
 
     def list_users(
         self,
@@ -725,6 +764,16 @@ class UserPool(PoolAdministration, PoolGroups, PoolResourceServers, PoolDomains)
             User.from_record(r, readable=wanted | {"sub"} if wanted else None) for r in page
         )
         return Page(users, token)
+
+
+def _check_mediums(attributes: Mapping[str, str], mediums: Iterable[Channel]) -> None:
+    """An invitation asked for by email needs an email address.  (By SMS, the default,
+    a user without a phone number is sent nothing, as Cognito does.)"""
+    if Channel.EMAIL in mediums and not attributes.get("email"):
+        raise InvalidParameterError(
+            "No email provided but desired delivery medium was Email",
+            field="desired_delivery_mediums",
+        )
 
 
 def sign_out(rt: Runtime, config: UserPoolConfig, record: UserRecord) -> None:

@@ -44,6 +44,7 @@ class PoolAdministration:
 
         def _state(self) -> tuple[PoolRecord, UserPoolConfig]: ...
         def _user(self, username: str) -> tuple[UserPoolConfig, UserRecord]: ...
+        def _refuse_while_importing(self) -> None: ...
 
     def _change_config(self, change: Callable[[UserPoolConfig], UserPoolConfig]) -> None:
         """Applies ``change`` to the freshest configuration, retrying concurrent edits."""
@@ -100,13 +101,14 @@ class PoolAdministration:
                 )
             return attrs.evolve(config, schema=(*config.schema, *added))
 
+        self._refuse_while_importing()
         self._change_config(change)
 
     def csv_header(self) -> list[str]:
         """The columns of a user import file (``GetCSVHeader``)."""
-        _record, config = self._state()
-        names = [a.name for a in config.schema if a.name not in ("sub", "identities")]
-        return [*names, "cognito:mfa_enabled", "cognito:username"]
+        from cogkit.domain.imports import csv_header
+
+        return csv_header(self._state()[1])
 
     # -- users -------------------------------------------------------------------------
 

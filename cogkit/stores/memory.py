@@ -11,7 +11,8 @@ from __future__ import annotations
 import bisect
 import heapq
 import threading
-from collections.abc import Collection, Mapping, Sequence
+from collections.abc import Collection, Iterable, Mapping, Sequence
+from typing import Any, Protocol, TypeVar, cast
 
 import attrs
 
@@ -102,9 +103,7 @@ class MemoryStore:
 
     def create_pool(self, pool: PoolRecord) -> None:
         with self._lock:
-            if pool.id in self._pools:
-                raise StoreConflictError(f"pool {pool.id} exists", key=f"pool:{pool.id}")
-            self._pools[pool.id] = pool
+            _add(self._pools, pool.id, pool, (f"pool {pool.id} exists", f"pool:{pool.id}"))
             self._data[pool.id] = _PoolData()
 
     def get_pool(self, pool_id: str) -> PoolRecord | None:
@@ -112,12 +111,7 @@ class MemoryStore:
 
     def update_pool(self, pool: PoolRecord, *, expected_version: int) -> PoolRecord:
         with self._lock:
-            current = self._pools.get(pool.id)
-            if current is None or current.version != expected_version:
-                raise StoreConflictError(f"pool {pool.id} changed or vanished")
-            stored = attrs.evolve(pool, version=expected_version + 1)
-            self._pools[pool.id] = stored
-            return stored
+            return _replace(self._pools, pool.id, pool, expected_version, f"pool {pool.id}")
 
     def delete_pool(self, pool_id: str) -> bool:
         with self._lock:
@@ -136,31 +130,25 @@ class MemoryStore:
 
     def list_pools(self, *, after: str | None, limit: int) -> Sequence[PoolRecord]:
         with self._lock:
-            ids = sorted(self._pools)
-            start = bisect.bisect_right(ids, after) if after is not None else 0
-            return [self._pools[i] for i in ids[start : start + limit]]
+            return [self._pools[i] for i in _smallest(self._pools, after, limit)]
 
     # -- clients -----------------------------------------------------------------------
 
     def create_client(self, client: ClientRecord) -> None:
         with self._lock:
-            if client.id in self._clients:
-                raise StoreConflictError(f"client {client.id} exists", key=f"client:{client.id}")
-            if client.pool_id not in self._pools:
+            clash = (f"client {client.id} exists", f"client:{client.id}")
+            # A taken id is the conflict, whichever pool the new client names.
+            if client.id not in self._clients and client.pool_id not in self._pools:
                 raise StoreConflictError(f"pool {client.pool_id} vanished")
-            self._clients[client.id] = client
+            _add(self._clients, client.id, client, clash)
 
     def get_client(self, client_id: str) -> ClientRecord | None:
         return self._clients.get(client_id)
 
     def update_client(self, client: ClientRecord, *, expected_version: int) -> ClientRecord:
         with self._lock:
-            current = self._clients.get(client.id)
-            if current is None or current.version != expected_version:
-                raise StoreConflictError(f"client {client.id} changed or vanished")
-            stored = attrs.evolve(client, version=expected_version + 1)
-            self._clients[client.id] = stored
-            return stored
+            what = f"client {client.id}"
+            return _replace(self._clients, client.id, client, expected_version, what)
 
     def delete_client(self, client_id: str) -> bool:
         with self._lock:
@@ -170,9 +158,7 @@ class MemoryStore:
         self, pool_id: str, *, after: str | None, limit: int
     ) -> Sequence[ClientRecord]:
         with self._lock:
-            ids = sorted(c.id for c in self._clients.values() if c.pool_id == pool_id)
-            start = bisect.bisect_right(ids, after) if after is not None else 0
-            return [self._clients[i] for i in ids[start : start + limit]]
+            return _of_pool(self._clients, pool_id, after, limit)
 
     # -- users -------------------------------------------------------------------------
 
@@ -244,9 +230,7 @@ class MemoryStore:
     ) -> UserRecord:
         with self._lock:
             data = self._pool(user.pool_id)
-            current = data.users.get(user.username)
-            if current is None or current.version != expected_version:
-                raise StoreConflictError(f"user {user.username!r} changed or vanished")
+            _expect(data.users.get(user.username), expected_version, f"user {user.username!r}")
             if claims is not None:
                 self._check_claims(data, user.username, claims)
             stored = attrs.evolve(user, version=expected_version + 1)
@@ -305,9 +289,7 @@ class MemoryStore:
             if data is None or limit <= 0:
                 return []
             if attribute is None:
-                names = data.usernames
-                start = bisect.bisect_right(names, after[1]) if after else 0
-                return [data.users[n] for n in names[start : start + limit]]
+                return [data.users[n] for n in _page(data.usernames, after and after[1], limit)]
             entries = data.index.get(attribute, [])
             if after is not None and after >= (value, ""):
                 start = bisect.bisect_right(entries, after)
@@ -369,11 +351,9 @@ class MemoryStore:
             data = self._data.get(pool_id)
             if data is None or limit <= 0:
                 return []
-            names = data.usernames
-            start = bisect.bisect_right(names, after) if after is not None else 0
             return [
                 UserEntry(data.users[n], data.user_claims[n], data.user_search[n])
-                for n in names[start : start + limit]
+                for n in _page(data.usernames, after, limit)
             ]
 
     # -- codes -------------------------------------------------------------------------
@@ -423,8 +403,7 @@ class MemoryStore:
             data = self._data.get(pool_id)
             if data is None or limit <= 0:
                 return []
-            keys = heapq.nsmallest(limit, (k for k in data.codes if after is None or k > after))
-            return [data.codes[k] for k in keys]
+            return [data.codes[k] for k in _smallest(data.codes, after, limit)]
 
     # -- sessions ----------------------------------------------------------------------
 
@@ -443,17 +422,7 @@ class MemoryStore:
         self, pool_id: str, *, after: str | None, limit: int
     ) -> Sequence[SessionRecord]:
         with self._lock:
-            if limit <= 0:
-                return []
-            digests = heapq.nsmallest(
-                limit,
-                (
-                    d
-                    for d, s in self._sessions.items()
-                    if s.pool_id == pool_id and (after is None or d > after)
-                ),
-            )
-            return [self._sessions[d] for d in digests]
+            return _of_pool(self._sessions, pool_id, after, limit)
 
     # -- refresh tokens ----------------------------------------------------------------
 
@@ -495,17 +464,7 @@ class MemoryStore:
         self, pool_id: str, *, after: str | None, limit: int
     ) -> Sequence[RefreshTokenRecord]:
         with self._lock:
-            if limit <= 0:
-                return []
-            digests = heapq.nsmallest(
-                limit,
-                (
-                    d
-                    for d, t in self._refresh.items()
-                    if t.pool_id == pool_id and (after is None or d > after)
-                ),
-            )
-            return [self._refresh[d] for d in digests]
+            return _of_pool(self._refresh, pool_id, after, limit)
 
     # -- signing keys ------------------------------------------------------------------
 
@@ -523,9 +482,7 @@ class MemoryStore:
     def create_group(self, group: GroupRecord) -> None:
         with self._lock:
             data = self._pool(group.pool_id)
-            if group.name in data.groups:
-                raise StoreConflictError("group exists", key=f"group:{group.name}")
-            data.groups[group.name] = group
+            _add(data.groups, group.name, group, ("group exists", f"group:{group.name}"))
             bisect.insort(data.group_names, group.name)
             data.group_members[group.name] = []
 
@@ -536,12 +493,8 @@ class MemoryStore:
     def update_group(self, group: GroupRecord, *, expected_version: int) -> GroupRecord:
         with self._lock:
             data = self._pool(group.pool_id)
-            current = data.groups.get(group.name)
-            if current is None or current.version != expected_version:
-                raise StoreConflictError(f"group {group.name!r} changed or vanished")
-            stored = attrs.evolve(group, version=expected_version + 1)
-            data.groups[group.name] = stored
-            return stored
+            what = f"group {group.name!r}"
+            return _replace(data.groups, group.name, group, expected_version, what)
 
     def delete_group(self, pool_id: str, name: str) -> bool:
         with self._lock:
@@ -602,11 +555,10 @@ class MemoryStore:
     def create_device(self, device: DeviceRecord) -> None:
         with self._lock:
             data = self._pool(device.pool_id)
-            if device.key in data.devices:
-                raise StoreConflictError("device exists", key=f"device:{device.key}")
-            if device.username not in data.users:
+            # A taken key is the conflict, whichever user the new device names.
+            if device.key not in data.devices and device.username not in data.users:
                 raise StoreConflictError(f"user {device.username!r} vanished")
-            data.devices[device.key] = device
+            _add(data.devices, device.key, device, ("device exists", f"device:{device.key}"))
             bisect.insort(data.device_keys, device.key)
             bisect.insort(data.user_devices.setdefault(device.username, []), device.key)
 
@@ -617,16 +569,11 @@ class MemoryStore:
     def update_device(self, device: DeviceRecord, *, expected_version: int) -> DeviceRecord:
         with self._lock:
             data = self._pool(device.pool_id)
-            current = data.devices.get(device.key)
-            if (
-                current is None
-                or current.version != expected_version
-                or current.username != device.username
-            ):
-                raise StoreConflictError(f"device {device.key!r} changed or vanished")
-            stored = attrs.evolve(device, version=expected_version + 1)
-            data.devices[device.key] = stored
-            return stored
+            # A device never changes hands: the update must find it with its user.
+            what = f"device {device.key!r}"
+            return _replace(
+                data.devices, device.key, device, expected_version, what, also=("username",)
+            )
 
     def delete_device(self, pool_id: str, key: str) -> bool:
         with self._lock:
@@ -664,9 +611,7 @@ class MemoryStore:
         with self._lock:
             items = self._items(item.pool_id, item.kind, create=True)
             assert items is not None
-            if item.key in items:
-                raise StoreConflictError("item exists", key=f"{item.kind}:{item.key}")
-            items[item.key] = item
+            _add(items, item.key, item, ("item exists", f"{item.kind}:{item.key}"))
 
     def get_item(self, pool_id: str, kind: str, key: str) -> ItemRecord | None:
         items = self._items(pool_id, kind, create=False)
@@ -674,13 +619,10 @@ class MemoryStore:
 
     def update_item(self, item: ItemRecord, *, expected_version: int) -> ItemRecord:
         with self._lock:
-            items = self._items(item.pool_id, item.kind, create=False)
-            current = None if items is None else items.get(item.key)
-            if items is None or current is None or current.version != expected_version:
-                raise StoreConflictError(f"{item.kind} {item.key!r} changed or vanished")
-            stored = attrs.evolve(item, version=expected_version + 1)
-            items[item.key] = stored
-            return stored
+            # No items of that kind (or no pool): nothing to find, so the update conflicts.
+            items = self._items(item.pool_id, item.kind, create=False) or {}
+            what = f"{item.kind} {item.key!r}"
+            return _replace(items, item.key, item, expected_version, what)
 
     def delete_item(self, pool_id: str, kind: str, key: str) -> bool:
         with self._lock:
@@ -701,18 +643,10 @@ class MemoryStore:
     ) -> Sequence[ItemRecord]:
         with self._lock:
             data = self._global if pool_id == "" else self._data.get(pool_id)
-            if data is None or limit <= 0:
+            if data is None:
                 return []
-            keys = heapq.nsmallest(
-                limit,
-                (
-                    (kind, key)
-                    for kind, of_kind in data.items.items()
-                    for key in of_kind
-                    if after is None or (kind, key) > after
-                ),
-            )
-            return [data.items[kind][key] for kind, key in keys]
+            keys = ((kind, key) for kind, of_kind in data.items.items() for key in of_kind)
+            return [data.items[kind][key] for kind, key in _smallest(keys, after, limit)]
 
     # -- auth events -------------------------------------------------------------------
 
@@ -721,9 +655,8 @@ class MemoryStore:
             data = self._pool(event.pool_id)
             if event.username not in data.users:
                 raise StoreConflictError(f"user {event.username!r} vanished")
-            if (event.username, event.event_id) in data.event_records:
-                raise StoreConflictError("event exists", key=f"event:{event.event_id}")
-            data.event_records[(event.username, event.event_id)] = event
+            clash = ("event exists", f"event:{event.event_id}")
+            _add(data.event_records, (event.username, event.event_id), event, clash)
             bisect.insort(
                 data.events.setdefault(event.username, []), (event.created_at, event.event_id)
             )
@@ -737,14 +670,11 @@ class MemoryStore:
     ) -> AuthEventRecord:
         with self._lock:
             data = self._pool(event.pool_id)
-            current = data.event_records.get((event.username, event.event_id))
-            if current is None or current.version != expected_version:
-                raise StoreConflictError(f"event {event.event_id!r} changed or vanished")
-            stored = attrs.evolve(
-                event, created_at=current.created_at, version=expected_version + 1
+            # An event's time never changes.
+            key, what = (event.username, event.event_id), f"event {event.event_id!r}"
+            return _replace(
+                data.event_records, key, event, expected_version, what, keep=("created_at",)
             )
-            data.event_records[(event.username, event.event_id)] = stored
-            return stored
 
     def list_auth_events(
         self, pool_id: str, username: str, *, before: tuple[float, str] | None, limit: int
@@ -757,6 +687,74 @@ class MemoryStore:
             end = bisect.bisect_left(keys, before) if before is not None else len(keys)
             chosen = keys[max(0, end - limit) : end]
             return [data.event_records[(username, k[1])] for k in reversed(chosen)]
+
+
+class _Versioned(Protocol):
+    @property
+    def version(self) -> int: ...
+
+
+class _OfPool(Protocol):
+    @property
+    def pool_id(self) -> str: ...
+
+
+_K = TypeVar("_K", str, tuple[str, str])
+_V = TypeVar("_V", bound=_Versioned)
+_P = TypeVar("_P", bound=_OfPool)
+
+
+def _add(records: dict[_K, _V], key: _K, record: _V, clash: tuple[str, str]) -> None:
+    """Stores ``record`` under a ``key`` not yet taken; ``clash`` (message, conflict key)
+    says it was."""
+    if key in records:
+        message, conflict_key = clash
+        raise StoreConflictError(message, key=conflict_key)
+    records[key] = record
+
+
+def _expect(current: _V | None, expected_version: int, what: str) -> _V:
+    """``current``, if it is there at ``expected_version``; ``what`` names it otherwise."""
+    if current is None or current.version != expected_version:
+        raise StoreConflictError(f"{what} changed or vanished")
+    return current
+
+
+def _replace(
+    records: dict[_K, _V],
+    key: _K,
+    record: _V,
+    expected_version: int,
+    what: str,
+    *,
+    also: Sequence[str] = (),
+    keep: Sequence[str] = (),
+) -> _V:
+    """Stores ``record`` with the next version in place of the one at ``key``, if that
+    one is at ``expected_version`` and agrees with ``record`` on the fields ``also``
+    names; the fields ``keep`` names keep their stored values."""
+    current = _expect(records.get(key), expected_version, what)
+    if any(getattr(current, name) != getattr(record, name) for name in also):
+        raise StoreConflictError(f"{what} changed or vanished")
+    kept: dict[str, Any] = {name: getattr(current, name) for name in keep}
+    # (mypy's attrs plugin refuses evolve() on a type variable; records are attrs classes.)
+    stored: _V = attrs.evolve(cast(Any, record), version=expected_version + 1, **kept)
+    records[key] = stored
+    return stored
+
+
+def _smallest(keys: Iterable[_K], after: _K | None, limit: int) -> list[_K]:
+    """The ``limit`` least ``keys`` past ``after``, in order (a heap: no sort of them all)."""
+    if limit <= 0:
+        return []
+    return heapq.nsmallest(limit, (k for k in keys if after is None or k > after))
+
+
+def _of_pool(records: Mapping[str, _P], pool_id: str, after: str | None, limit: int) -> list[_P]:
+    """The pool's records in a service-wide mapping, by key, the next ``limit`` past
+    ``after``."""
+    keys = (key for key, record in records.items() if record.pool_id == pool_id)
+    return [records[key] for key in _smallest(keys, after, limit)]
 
 
 def _remove_sorted(values: list[str], value: str) -> None:

@@ -57,7 +57,7 @@ import json
 import operator
 from collections import defaultdict
 from collections.abc import Callable, Collection, Iterable, Iterator, Mapping, Sequence
-from typing import Any, Concatenate, Final, ParamSpec, TypeVar
+from typing import Any, Concatenate, Final, ParamSpec, TypeVar, cast
 
 import attrs
 
@@ -383,6 +383,27 @@ RECORD_TABLES: Final[Mapping[type[Any], sa.Table]] = {
 }
 
 
+@attrs.frozen
+class _Kept:
+    """Where a record type is kept: its table and its primary key, in column order (what
+    its lookups, versioned updates, clash checks and listings go by)."""
+
+    table: str
+    keys: tuple[str, ...]
+
+
+_KEPT: Final[Mapping[type[Any], _Kept]] = {
+    record: _Kept(table.name, tuple(c.name for c in table.primary_key))
+    for record, table in RECORD_TABLES.items()
+}
+
+
+@functools.cache
+def _page_order(kept: _Kept, scope: tuple[str, ...]) -> tuple[str, ...]:
+    """The order a listing of ``scope`` follows: the rest of the primary key."""
+    return tuple(name for name in kept.keys if name not in scope)
+
+
 def _row(record: Any) -> dict[str, Any]:
     return attrs.asdict(record, recurse=False)
 
@@ -518,49 +539,10 @@ class _Statement:
         return self._make(*values)
 
 
-def _upsert(dialect: str, table: sa.Table, keys: Sequence[str]) -> Any:
+def _dialect_insert(dialect: str, table_name: str) -> Any:
+    """An INSERT with the dialect's ``ON CONFLICT`` clauses."""
     insert = sa_postgresql.insert if dialect == "postgresql" else sa_sqlite.insert
-    statement = insert(table)
-    return statement.on_conflict_do_update(
-        index_elements=list(keys),
-        set_={c.name: statement.excluded[c.name] for c in table.c if c.name not in keys},
-    )
-
-
-def _update(table: sa.Table, keys: Sequence[str]) -> Any:
-    """``UPDATE table SET <every other column> WHERE <keys> AND version = :k_version``."""
-    return (
-        table.update()
-        .where(
-            *_where_key(table, *keys, prefix="k_"),
-            table.c.version == _p("k_version", table.c.version),
-        )
-        .values({c.name: _p(c.name, c) for c in table.c if c.name not in keys})
-    )
-
-
-def _get(table: sa.Table, record: Callable[..., Any], *keys: str) -> _Spec:
-    return _Spec(sa.select(*_columns(table)).where(*_where_key(table, *keys)), record, table)
-
-
-def _page(
-    table: sa.Table,
-    record: Callable[..., Any],
-    scope: Sequence[str],
-    order: Sequence[str],
-    after: bool,
-) -> _Spec:
-    """Records of ``scope`` in ``order``, the next ``:limit`` of them after ``:after_*``."""
-    query = sa.select(*_columns(table)).where(*_where_key(table, *scope))
-    if after:
-        ordered = [table.c[name] for name in order]
-        marks = [_p(f"after_{name}", table.c[name]) for name in order]
-        if len(order) == 1:
-            query = query.where(ordered[0] > marks[0])
-        else:
-            query = query.where(sa.tuple_(*ordered) > sa.tuple_(*marks))
-    query = query.order_by(*(table.c[name] for name in order)).limit(_limit())
-    return _Spec(query, record, table)
+    return insert(metadata.tables[table_name])
 
 
 def _user_join(table: sa.Table) -> Any:
@@ -581,12 +563,35 @@ def _q_insert(_dialect: str, table_name: str) -> _Spec:
     return _Spec(metadata.tables[table_name].insert())
 
 
+def _q_insert_once(dialect: str, table_name: str) -> _Spec:
+    """An INSERT that does nothing when the row exists (0 rows changed)."""
+    return _Spec(_dialect_insert(dialect, table_name).on_conflict_do_nothing())
+
+
 def _q_upsert(dialect: str, table_name: str, *keys: str) -> _Spec:
-    return _Spec(_upsert(dialect, metadata.tables[table_name], keys))
+    statement = _dialect_insert(dialect, table_name)
+    return _Spec(
+        statement.on_conflict_do_update(
+            index_elements=list(keys),
+            set_={
+                c.name: statement.excluded[c.name] for c in statement.table.c if c.name not in keys
+            },
+        )
+    )
 
 
 def _q_update(_dialect: str, table_name: str, *keys: str) -> _Spec:
-    return _Spec(_update(metadata.tables[table_name], keys))
+    """``UPDATE table SET <every other column> WHERE <keys> AND version = :k_version``."""
+    table = metadata.tables[table_name]
+    query = (
+        table.update()
+        .where(
+            *_where_key(table, *keys, prefix="k_"),
+            table.c.version == _p("k_version", table.c.version),
+        )
+        .values({c.name: _p(c.name, c) for c in table.c if c.name not in keys})
+    )
+    return _Spec(query)
 
 
 def _q_delete(_dialect: str, table_name: str, *keys: str) -> _Spec:
@@ -595,7 +600,8 @@ def _q_delete(_dialect: str, table_name: str, *keys: str) -> _Spec:
 
 
 def _q_get(_dialect: str, record: type[Any], *keys: str) -> _Spec:
-    return _get(RECORD_TABLES[record], record, *keys)
+    table = RECORD_TABLES[record]
+    return _Spec(sa.select(*_columns(table)).where(*_where_key(table, *keys)), record, table)
 
 
 def _q_page(
@@ -604,8 +610,20 @@ def _q_page(
     scope: tuple[str, ...],
     order: tuple[str, ...],
     after: bool,
+    descending: bool = False,
 ) -> _Spec:
-    return _page(RECORD_TABLES[record], record, scope, order, after)
+    """Records of ``scope`` in ``order`` (reversed when ``descending``), the next ``:limit``
+    of them past ``:after_*``."""
+    table = RECORD_TABLES[record]
+    query = sa.select(*_columns(table)).where(*_where_key(table, *scope))
+    ordered = [table.c[name] for name in order]
+    if after:
+        marks = [_p(f"after_{name}", table.c[name]) for name in order]
+        here: Any = ordered[0] if len(order) == 1 else sa.tuple_(*ordered)
+        mark: Any = marks[0] if len(order) == 1 else sa.tuple_(*marks)
+        query = query.where(here < mark if descending else here > mark)
+    query = query.order_by(*(c.desc() if descending else c for c in ordered)).limit(_limit())
+    return _Spec(query, record, table)
 
 
 def _q_find_user(_dialect: str) -> _Spec:
@@ -708,12 +726,6 @@ def _q_keys(_dialect: str) -> _Spec:
     return _Spec(query, SigningKeyRecord, k)
 
 
-def _q_insert_once(dialect: str, table_name: str) -> _Spec:
-    """An INSERT that does nothing when the row exists (0 rows changed)."""
-    insert = sa_postgresql.insert if dialect == "postgresql" else sa_sqlite.insert
-    return _Spec(insert(metadata.tables[table_name]).on_conflict_do_nothing())
-
-
 def _q_names(
     _dialect: str, table_name: str, column: str, scope: tuple[str, ...], after: bool
 ) -> _Spec:
@@ -744,17 +756,6 @@ def _q_update_event(_dialect: str) -> _Spec:
         .returning(e.c.created_at)
     )
     return _Spec(query)
-
-
-def _q_events(_dialect: str, before: bool) -> _Spec:
-    """A user's events newest first, below ``(:before_created_at, :before_event_id)``."""
-    e = auth_events
-    query = sa.select(e).where(*_where_key(e, "pool_id", "username"))
-    if before:
-        marks = (_p("before_created_at", e.c.created_at), _p("before_event_id", e.c.event_id))
-        query = query.where(sa.tuple_(e.c.created_at, e.c.event_id) < sa.tuple_(*marks))
-    query = query.order_by(e.c.created_at.desc(), e.c.event_id.desc()).limit(_limit())
-    return _Spec(query, AuthEventRecord, e)
 
 
 #: Tables holding rows of a pool besides the pool's own, children first.
@@ -1057,10 +1058,6 @@ class SQLStore:
             cursor.execute(statement.sql, statement.bind(values))
             return [statement.record(row) for row in cursor.fetchall()]
 
-    def _record(self, build: Callable[..., _Spec], values: Mapping[str, Any], *args: Any) -> Any:
-        found = self._records(build, values, *args)
-        return found[0] if found else None
-
     def _transact(self, work: Callable[[_Transaction], _T], *, alone: bool = False) -> _T:
         """Runs ``work`` in one transaction (``BEGIN IMMEDIATE`` on SQLite: the write lock
         is taken, or waited for, up front).  ``alone``: ``work`` is a single statement,
@@ -1091,6 +1088,96 @@ class SQLStore:
     def _run(self, build: Callable[..., _Spec], values: Mapping[str, Any], *args: Any) -> int:
         """One statement, atomic on its own; the rows it changed."""
         return self._transact(lambda tx: tx.run(build, values, *args), alone=True)
+
+    def _returning(
+        self, build: Callable[..., _Spec], values: Mapping[str, Any], *args: Any
+    ) -> list[Any]:
+        """One statement, atomic on its own; the rows it returned."""
+        return self._transact(lambda tx: tx.rows(build, values, *args), alone=True)
+
+    # -- the shapes every aggregate shares -------------------------------------------------
+
+    def _get(self, record: type[_T], /, **key: Any) -> _T | None:
+        """The ``record`` whose columns ``key`` names hold those values (``None``: none)."""
+        found: list[_T] = self._records(_q_get, key, record, *key)
+        return found[0] if found else None
+
+    def _insert(
+        self,
+        record: Any,
+        clash: tuple[str, str],
+        vanished: str | None = None,
+        *,
+        held: Callable[[], bool] | None = None,
+    ) -> None:
+        """Inserts ``record``.  The database refusing it means a unique key is taken
+        (``clash``: the conflict's message and key) or, when ``vanished`` is given, that
+        what the record belongs to is gone: a key is taken when a record with the same
+        primary key is stored (or, when given, ``held()`` says so)."""
+        kept = _KEPT[type(record)]
+        try:
+            self._run(_q_insert, _row(record), kept.table)
+        except self._dbapi.IntegrityError as exc:
+            if vanished is not None:
+                if held is None:
+                    key = {name: getattr(record, name) for name in kept.keys}
+                    taken = self._get(type(record), **key) is not None
+                else:
+                    taken = held()
+                if not taken:
+                    raise StoreConflictError(vanished) from exc
+            message, key_name = clash
+            raise StoreConflictError(message, key=key_name) from exc
+
+    @staticmethod
+    def _versioned(
+        record: _T, expected_version: int, *also: str
+    ) -> tuple[_T, dict[str, Any], tuple[str, ...]]:
+        """For ``_q_update``: the record as stored, the statement's values and the columns
+        it finds the row by (the primary key, then ``also``)."""
+        # (mypy's attrs plugin refuses evolve() on a type variable; records are attrs classes.)
+        stored: _T = attrs.evolve(cast(Any, record), version=expected_version + 1)
+        keys = _KEPT[type(record)].keys + also
+        values = _row(stored)
+        for name in keys:
+            values["k_" + name] = getattr(record, name)
+        values["k_version"] = expected_version
+        return stored, values, keys
+
+    def _update(self, record: _T, expected_version: int, what: str, *also: str) -> _T:
+        """Replaces ``record`` if its stored version is ``expected_version`` (and its
+        ``also`` columns still match); ``what`` names it in the conflict otherwise."""
+        stored, values, keys = self._versioned(record, expected_version, *also)
+        if self._run(_q_update, values, _KEPT[type(record)].table, *keys) != 1:
+            raise StoreConflictError(f"{what} changed or vanished")
+        return stored
+
+    def _delete(self, table_name: str, /, **key: Any) -> int:
+        """Deletes the rows whose columns ``key`` names hold those values; how many."""
+        return self._run(_q_delete, key, table_name, *key)
+
+    def _list(
+        self,
+        record: type[_T],
+        scope: Mapping[str, Any],
+        after: Any,
+        limit: int,
+        *,
+        order: tuple[str, ...] | None = None,
+        descending: bool = False,
+    ) -> list[_T]:
+        """The next ``limit`` records of ``scope`` in ``order`` (by default the rest of the
+        primary key) past ``after``, the order's values in the last record listed (a tuple
+        when the order has several columns; ``None``: from the start)."""
+        if limit <= 0:
+            return []
+        columns = tuple(scope)
+        order = _page_order(_KEPT[record], columns) if order is None else order
+        values = {**scope, "limit": limit}
+        if after is not None:
+            marks = after if len(order) > 1 else (after,)
+            values.update(zip(("after_" + name for name in order), marks, strict=True))
+        return self._records(_q_page, values, record, columns, order, after is not None, descending)
 
     # -- schema ----------------------------------------------------------------------------
 
@@ -1160,23 +1247,15 @@ class SQLStore:
 
     @_translated
     def create_pool(self, pool: PoolRecord) -> None:
-        try:
-            self._run(_q_insert, _row(pool), "cogkit_pools")
-        except self._dbapi.IntegrityError as exc:
-            raise StoreConflictError(f"pool {pool.id} exists", key=f"pool:{pool.id}") from exc
+        self._insert(pool, (f"pool {pool.id} exists", f"pool:{pool.id}"))
 
     @_translated
     def get_pool(self, pool_id: str) -> PoolRecord | None:
-        found: PoolRecord | None = self._record(_q_get, {"id": pool_id}, PoolRecord, "id")
-        return found
+        return self._get(PoolRecord, id=pool_id)
 
     @_translated
     def update_pool(self, pool: PoolRecord, *, expected_version: int) -> PoolRecord:
-        stored = attrs.evolve(pool, version=expected_version + 1)
-        values = {**_row(stored), "k_id": pool.id, "k_version": expected_version}
-        if self._run(_q_update, values, "cogkit_pools", "id") != 1:
-            raise StoreConflictError(f"pool {pool.id} changed or vanished")
-        return stored
+        return self._update(pool, expected_version, f"pool {pool.id}")
 
     @_translated
     def delete_pool(self, pool_id: str) -> bool:
@@ -1190,51 +1269,32 @@ class SQLStore:
 
     @_translated
     def list_pools(self, *, after: str | None, limit: int) -> Sequence[PoolRecord]:
-        if limit <= 0:
-            return []
-        values = {"after_id": after, "limit": limit}
-        return self._records(_q_page, values, PoolRecord, (), ("id",), after is not None)
+        return self._list(PoolRecord, {}, after, limit)
 
     # -- clients ---------------------------------------------------------------------------
 
     @_translated
     def create_client(self, client: ClientRecord) -> None:
-        try:
-            self._run(_q_insert, _row(client), "cogkit_clients")
-        except self._dbapi.IntegrityError as exc:
-            if self.get_client(client.id) is not None:
-                raise StoreConflictError(
-                    f"client {client.id} exists", key=f"client:{client.id}"
-                ) from exc
-            raise StoreConflictError(f"pool {client.pool_id} vanished") from exc
+        clash = (f"client {client.id} exists", f"client:{client.id}")
+        self._insert(client, clash, f"pool {client.pool_id} vanished")
 
     @_translated
     def get_client(self, client_id: str) -> ClientRecord | None:
-        found: ClientRecord | None = self._record(_q_get, {"id": client_id}, ClientRecord, "id")
-        return found
+        return self._get(ClientRecord, id=client_id)
 
     @_translated
     def update_client(self, client: ClientRecord, *, expected_version: int) -> ClientRecord:
-        stored = attrs.evolve(client, version=expected_version + 1)
-        values = {**_row(stored), "k_id": client.id, "k_version": expected_version}
-        if self._run(_q_update, values, "cogkit_clients", "id") != 1:
-            raise StoreConflictError(f"client {client.id} changed or vanished")
-        return stored
+        return self._update(client, expected_version, f"client {client.id}")
 
     @_translated
     def delete_client(self, client_id: str) -> bool:
-        return self._run(_q_delete, {"id": client_id}, "cogkit_clients", "id") == 1
+        return self._delete("cogkit_clients", id=client_id) == 1
 
     @_translated
     def list_clients(
         self, pool_id: str, *, after: str | None, limit: int
     ) -> Sequence[ClientRecord]:
-        if limit <= 0:
-            return []
-        values = {"pool_id": pool_id, "after_id": after, "limit": limit}
-        return self._records(
-            _q_page, values, ClientRecord, ("pool_id",), ("id",), after is not None
-        )
+        return self._list(ClientRecord, {"pool_id": pool_id}, after, limit)
 
     # -- users -----------------------------------------------------------------------------
 
@@ -1336,42 +1396,30 @@ class SQLStore:
 
     @_translated
     def get_user(self, pool_id: str, username: str) -> UserRecord | None:
-        values = {"pool_id": pool_id, "username": username}
-        found: UserRecord | None = self._record(_q_get, values, UserRecord, "pool_id", "username")
-        return found
+        return self._get(UserRecord, pool_id=pool_id, username=username)
 
     @_translated
     def find_user(self, pool_id: str, claim: str) -> UserRecord | None:
-        found: UserRecord | None = self._record(_q_find_user, {"pool_id": pool_id, "claim": claim})
-        return found
+        found: list[UserRecord] = self._records(_q_find_user, {"pool_id": pool_id, "claim": claim})
+        return found[0] if found else None
 
     @staticmethod
-    def _replace_claims(
-        tx: _Transaction, pool_id: str, username: str, claims: Collection[str]
+    def _replace_keys(
+        tx: _Transaction,
+        who: Mapping[str, str],
+        table_name: str,
+        columns: tuple[str, ...],
+        wanted: set[tuple[str, ...]],
     ) -> None:
-        who = {"pool_id": pool_id, "username": username}
-        held = {row[0] for row in tx.rows(_q_user_keys, who, "cogkit_user_claims", "claim")}
-        wanted = set(claims)
-        gone = [{**who, "claim": claim} for claim in sorted(held - wanted)]
-        tx.many(_q_delete, gone, "cogkit_user_claims", "pool_id", "username", "claim")
-        tx.many(
-            _q_insert, SQLStore._claim_rows(pool_id, username, wanted - held), "cogkit_user_claims"
-        )
+        """Makes the user's rows in ``table_name`` (claims or search keys) hold exactly the
+        ``wanted`` values of ``columns``, deleting and inserting only what differs."""
+        held = {tuple(row) for row in tx.rows(_q_user_keys, who, table_name, *columns)}
 
-    @staticmethod
-    def _replace_search(
-        tx: _Transaction, pool_id: str, username: str, search: Mapping[str, str]
-    ) -> None:
-        who = {"pool_id": pool_id, "username": username}
-        rows = tx.rows(_q_user_keys, who, "cogkit_user_search", "attribute", "value")
-        held = {(row[0], row[1]) for row in rows}
-        wanted = set(search.items())
-        gone = [{**who, "attribute": a, "value": v} for a, v in sorted(held - wanted)]
-        keys = ("pool_id", "username", "attribute", "value")
-        tx.many(_q_delete, gone, "cogkit_user_search", *keys)
-        tx.many(
-            _q_insert, SQLStore._search_rows(pool_id, username, wanted - held), "cogkit_user_search"
-        )
+        def rows(keys: set[tuple[str, ...]]) -> list[dict[str, str]]:
+            return [{**who, **dict(zip(columns, key, strict=True))} for key in sorted(keys)]
+
+        tx.many(_q_delete, rows(held - wanted), table_name, *who, *columns)
+        tx.many(_q_insert, rows(wanted - held), table_name)
 
     @_translated
     def update_user(
@@ -1382,23 +1430,21 @@ class SQLStore:
         claims: Collection[str] | None = None,
         search: Mapping[str, str] | None = None,
     ) -> UserRecord:
-        stored = attrs.evolve(user, version=expected_version + 1)
-        values = {
-            **_row(stored),
-            "k_pool_id": user.pool_id,
-            "k_username": user.username,
-            "k_version": expected_version,
-        }
+        stored, values, keys = self._versioned(user, expected_version)
+        who = {"pool_id": user.pool_id, "username": user.username}
 
         def work(tx: _Transaction) -> None:
-            if tx.run(_q_update, values, "cogkit_users", "pool_id", "username") != 1:
+            if tx.run(_q_update, values, "cogkit_users", *keys) != 1:
                 raise _Stale
             # The UPDATE holds the user's row lock (SQLite: the write lock) until commit:
             # nobody else changes this user's claims or search keys in between.
             if claims is not None:
-                self._replace_claims(tx, user.pool_id, user.username, claims)
+                wanted_claims: set[tuple[str, ...]] = {(claim,) for claim in claims}
+                self._replace_keys(tx, who, "cogkit_user_claims", ("claim",), wanted_claims)
             if search is not None:
-                self._replace_search(tx, user.pool_id, user.username, search)
+                wanted_search: set[tuple[str, ...]] = set(search.items())
+                columns = ("attribute", "value")
+                self._replace_keys(tx, who, "cogkit_user_search", columns, wanted_search)
 
         for _attempt in range(_CLASH_RETRIES):
             try:
@@ -1438,13 +1484,10 @@ class SQLStore:
         after: tuple[str, str] | None = None,
         limit: int = 60,
     ) -> Sequence[UserRecord]:
+        if attribute is None:
+            return self._list(UserRecord, {"pool_id": pool_id}, after and after[1], limit)
         if limit <= 0:
             return []
-        if attribute is None:
-            values = {"pool_id": pool_id, "after_username": after and after[1], "limit": limit}
-            return self._records(
-                _q_page, values, UserRecord, ("pool_id",), ("username",), after is not None
-            )
         values = {"pool_id": pool_id, "attribute": attribute, "value": value, "limit": limit}
         # ``after`` before the first possible match means "from the start", as in
         # MemoryStore; past it, the page starts right after ``after``.
@@ -1471,7 +1514,9 @@ class SQLStore:
     ) -> Sequence[UserEntry]:
         if limit <= 0:
             return []
-        page = self._statement(_q_page, UserRecord, ("pool_id",), ("username",), after is not None)
+        page = self._statement(
+            _q_page, UserRecord, ("pool_id",), ("username",), after is not None, False
+        )
         claim_keys = self._statement(_q_span_keys, "cogkit_user_claims", "claim")
         search_keys = self._statement(_q_span_keys, "cogkit_user_search", "attribute", "value")
         # One transaction for the three reads, so every user comes with the keys it had.
@@ -1513,44 +1558,30 @@ class SQLStore:
 
     @_translated
     def get_code(self, pool_id: str, username: str, purpose: str) -> CodeRecord | None:
-        values = {"pool_id": pool_id, "username": username, "purpose": purpose}
-        found: CodeRecord | None = self._record(
-            _q_get, values, CodeRecord, "pool_id", "username", "purpose"
-        )
-        return found
+        return self._get(CodeRecord, pool_id=pool_id, username=username, purpose=purpose)
 
     @_translated
     def add_code_attempt(self, pool_id: str, username: str, purpose: str, digest: str) -> int:
         values = {"pool_id": pool_id, "username": username, "purpose": purpose, "digest": digest}
-        rows = self._transact(lambda tx: tx.rows(_q_code_attempt, values), alone=True)
+        rows = self._returning(_q_code_attempt, values)
         return int(rows[0][0]) if rows else 0
 
     @_translated
     def take_code(self, pool_id: str, username: str, purpose: str, digest: str) -> bool:
-        values = {"pool_id": pool_id, "username": username, "purpose": purpose, "digest": digest}
-        keys = ("pool_id", "username", "purpose", "digest")
-        return self._run(_q_delete, values, "cogkit_codes", *keys) == 1
+        code = {"pool_id": pool_id, "username": username, "purpose": purpose, "digest": digest}
+        return self._delete("cogkit_codes", **code) == 1
 
     @_translated
     def delete_codes(self, pool_id: str, username: str, purpose: str | None = None) -> int:
-        values = {"pool_id": pool_id, "username": username, "purpose": purpose}
-        keys = ("pool_id", "username") if purpose is None else ("pool_id", "username", "purpose")
-        return self._run(_q_delete, values, "cogkit_codes", *keys)
+        if purpose is None:
+            return self._delete("cogkit_codes", pool_id=pool_id, username=username)
+        return self._delete("cogkit_codes", pool_id=pool_id, username=username, purpose=purpose)
 
     @_translated
     def list_codes(
         self, pool_id: str, *, after: tuple[str, str] | None, limit: int
     ) -> Sequence[CodeRecord]:
-        if limit <= 0:
-            return []
-        values = {
-            "pool_id": pool_id,
-            "after_username": after and after[0],
-            "after_purpose": after and after[1],
-            "limit": limit,
-        }
-        order = ("username", "purpose")
-        return self._records(_q_page, values, CodeRecord, ("pool_id",), order, after is not None)
+        return self._list(CodeRecord, {"pool_id": pool_id}, after, limit)
 
     # -- sessions --------------------------------------------------------------------------
 
@@ -1560,54 +1591,39 @@ class SQLStore:
 
     @_translated
     def get_session(self, digest: str) -> SessionRecord | None:
-        found: SessionRecord | None = self._record(
-            _q_get, {"digest": digest}, SessionRecord, "digest"
-        )
-        return found
+        return self._get(SessionRecord, digest=digest)
 
     @_translated
     def take_session(self, digest: str) -> SessionRecord | None:
         statement = self._statement(_q_take_session)
-        rows = self._transact(lambda tx: tx.rows(_q_take_session, {"digest": digest}), alone=True)
+        rows = self._returning(_q_take_session, {"digest": digest})
         return statement.record(rows[0]) if rows else None
 
     @_translated
     def list_sessions(
         self, pool_id: str, *, after: str | None, limit: int
     ) -> Sequence[SessionRecord]:
-        if limit <= 0:
-            return []
-        values = {"pool_id": pool_id, "after_digest": after, "limit": limit}
-        return self._records(
-            _q_page, values, SessionRecord, ("pool_id",), ("digest",), after is not None
-        )
+        return self._list(SessionRecord, {"pool_id": pool_id}, after, limit)
 
     # -- refresh tokens --------------------------------------------------------------------
 
     @_translated
     def put_refresh_token(self, token: RefreshTokenRecord) -> None:
-        try:
-            self._run(_q_insert, _row(token), "cogkit_refresh_tokens")
-        except self._dbapi.IntegrityError as exc:
-            if self.get_pool(token.pool_id) is None:
-                raise StoreConflictError(f"pool {token.pool_id} vanished") from exc
-            raise StoreConflictError(
-                "refresh token exists", key=f"refresh:{token.origin_jti}"
-            ) from exc
+        self._insert(
+            token,
+            ("refresh token exists", f"refresh:{token.origin_jti}"),
+            f"pool {token.pool_id} vanished",
+            # Two unique keys (digest and family): the pool being there tells the clash.
+            held=lambda: self._get(PoolRecord, id=token.pool_id) is not None,
+        )
 
     @_translated
     def get_refresh_token(self, digest: str) -> RefreshTokenRecord | None:
-        found: RefreshTokenRecord | None = self._record(
-            _q_get, {"digest": digest}, RefreshTokenRecord, "digest"
-        )
-        return found
+        return self._get(RefreshTokenRecord, digest=digest)
 
     @_translated
     def find_refresh_family(self, origin_jti: str) -> RefreshTokenRecord | None:
-        found: RefreshTokenRecord | None = self._record(
-            _q_get, {"origin_jti": origin_jti}, RefreshTokenRecord, "origin_jti"
-        )
-        return found
+        return self._get(RefreshTokenRecord, origin_jti=origin_jti)
 
     @_translated
     def revoke_refresh_family(self, origin_jti: str, at: float) -> bool:
@@ -1622,12 +1638,7 @@ class SQLStore:
     def list_refresh_tokens(
         self, pool_id: str, *, after: str | None, limit: int
     ) -> Sequence[RefreshTokenRecord]:
-        if limit <= 0:
-            return []
-        values = {"pool_id": pool_id, "after_digest": after, "limit": limit}
-        return self._records(
-            _q_page, values, RefreshTokenRecord, ("pool_id",), ("digest",), after is not None
-        )
+        return self._list(RefreshTokenRecord, {"pool_id": pool_id}, after, limit)
 
     # -- signing keys ----------------------------------------------------------------------
 
@@ -1643,31 +1654,16 @@ class SQLStore:
 
     @_translated
     def create_group(self, group: GroupRecord) -> None:
-        try:
-            self._run(_q_insert, _row(group), "cogkit_groups")
-        except self._dbapi.IntegrityError as exc:
-            if self.get_group(group.pool_id, group.name) is not None:
-                raise StoreConflictError("group exists", key=f"group:{group.name}") from exc
-            raise StoreConflictError(f"pool {group.pool_id} vanished") from exc
+        clash = ("group exists", f"group:{group.name}")
+        self._insert(group, clash, f"pool {group.pool_id} vanished")
 
     @_translated
     def get_group(self, pool_id: str, name: str) -> GroupRecord | None:
-        values = {"pool_id": pool_id, "name": name}
-        found: GroupRecord | None = self._record(_q_get, values, GroupRecord, "pool_id", "name")
-        return found
+        return self._get(GroupRecord, pool_id=pool_id, name=name)
 
     @_translated
     def update_group(self, group: GroupRecord, *, expected_version: int) -> GroupRecord:
-        stored = attrs.evolve(group, version=expected_version + 1)
-        values = {
-            **_row(stored),
-            "k_pool_id": group.pool_id,
-            "k_name": group.name,
-            "k_version": expected_version,
-        }
-        if self._run(_q_update, values, "cogkit_groups", "pool_id", "name") != 1:
-            raise StoreConflictError(f"group {group.name!r} changed or vanished")
-        return stored
+        return self._update(group, expected_version, f"group {group.name!r}")
 
     @_translated
     def delete_group(self, pool_id: str, name: str) -> bool:
@@ -1681,12 +1677,7 @@ class SQLStore:
 
     @_translated
     def list_groups(self, pool_id: str, *, after: str | None, limit: int) -> Sequence[GroupRecord]:
-        if limit <= 0:
-            return []
-        values = {"pool_id": pool_id, "after_name": after, "limit": limit}
-        return self._records(
-            _q_page, values, GroupRecord, ("pool_id",), ("name",), after is not None
-        )
+        return self._list(GroupRecord, {"pool_id": pool_id}, after, limit)
 
     @_translated
     def add_member(self, pool_id: str, group: str, username: str) -> bool:
@@ -1699,9 +1690,8 @@ class SQLStore:
 
     @_translated
     def remove_member(self, pool_id: str, group: str, username: str) -> bool:
-        values = {"pool_id": pool_id, "group_name": group, "username": username}
-        keys = ("pool_id", "group_name", "username")
-        return self._run(_q_delete, values, "cogkit_group_members", *keys) == 1
+        member = {"pool_id": pool_id, "group_name": group, "username": username}
+        return self._delete("cogkit_group_members", **member) == 1
 
     @_translated
     def list_members(
@@ -1728,53 +1718,30 @@ class SQLStore:
 
     @_translated
     def create_device(self, device: DeviceRecord) -> None:
-        try:
-            self._run(_q_insert, _row(device), "cogkit_devices")
-        except self._dbapi.IntegrityError as exc:
-            if self.get_device(device.pool_id, device.key) is not None:
-                raise StoreConflictError("device exists", key=f"device:{device.key}") from exc
-            raise StoreConflictError(f"user {device.username!r} vanished") from exc
+        clash = ("device exists", f"device:{device.key}")
+        self._insert(device, clash, f"user {device.username!r} vanished")
 
     @_translated
     def get_device(self, pool_id: str, key: str) -> DeviceRecord | None:
-        values = {"pool_id": pool_id, "key": key}
-        found: DeviceRecord | None = self._record(_q_get, values, DeviceRecord, "pool_id", "key")
-        return found
+        return self._get(DeviceRecord, pool_id=pool_id, key=key)
 
     @_translated
     def update_device(self, device: DeviceRecord, *, expected_version: int) -> DeviceRecord:
-        stored = attrs.evolve(device, version=expected_version + 1)
-        values = {
-            **_row(stored),
-            "k_pool_id": device.pool_id,
-            "k_key": device.key,
-            # A device never changes hands: the update must find it with its user.
-            "k_username": device.username,
-            "k_version": expected_version,
-        }
-        keys = ("pool_id", "key", "username")
-        if self._run(_q_update, values, "cogkit_devices", *keys) != 1:
-            raise StoreConflictError(f"device {device.key!r} changed or vanished")
-        return stored
+        # A device never changes hands: the update must find it with its user.
+        return self._update(device, expected_version, f"device {device.key!r}", "username")
 
     @_translated
     def delete_device(self, pool_id: str, key: str) -> bool:
-        return (
-            self._run(
-                _q_delete, {"pool_id": pool_id, "key": key}, "cogkit_devices", "pool_id", "key"
-            )
-            == 1
-        )
+        return self._delete("cogkit_devices", pool_id=pool_id, key=key) == 1
 
     @_translated
     def list_devices(
         self, pool_id: str, username: str | None, *, after: str | None, limit: int
     ) -> Sequence[DeviceRecord]:
-        if limit <= 0:
-            return []
-        values = {"pool_id": pool_id, "username": username, "after_key": after, "limit": limit}
-        scope = ("pool_id",) if username is None else ("pool_id", "username")
-        return self._records(_q_page, values, DeviceRecord, scope, ("key",), after is not None)
+        scope = (
+            {"pool_id": pool_id} if username is None else {"pool_id": pool_id, "username": username}
+        )
+        return self._list(DeviceRecord, scope, after, limit)
 
     # -- items -----------------------------------------------------------------------------
 
@@ -1793,75 +1760,38 @@ class SQLStore:
 
     @_translated
     def get_item(self, pool_id: str, kind: str, key: str) -> ItemRecord | None:
-        values = {"pool_id": pool_id, "kind": kind, "key": key}
-        found: ItemRecord | None = self._record(
-            _q_get, values, ItemRecord, "pool_id", "kind", "key"
-        )
-        return found
+        return self._get(ItemRecord, pool_id=pool_id, kind=kind, key=key)
 
     @_translated
     def update_item(self, item: ItemRecord, *, expected_version: int) -> ItemRecord:
-        stored = attrs.evolve(item, version=expected_version + 1)
-        values = {
-            **_row(stored),
-            "k_pool_id": item.pool_id,
-            "k_kind": item.kind,
-            "k_key": item.key,
-            "k_version": expected_version,
-        }
-        if self._run(_q_update, values, "cogkit_items", "pool_id", "kind", "key") != 1:
-            raise StoreConflictError(f"{item.kind} {item.key!r} changed or vanished")
-        return stored
+        return self._update(item, expected_version, f"{item.kind} {item.key!r}")
 
     @_translated
     def delete_item(self, pool_id: str, kind: str, key: str) -> bool:
-        values = {"pool_id": pool_id, "kind": kind, "key": key}
-        return self._run(_q_delete, values, "cogkit_items", "pool_id", "kind", "key") == 1
+        return self._delete("cogkit_items", pool_id=pool_id, kind=kind, key=key) == 1
 
     @_translated
     def list_items(
         self, pool_id: str, kind: str, *, after: str | None, limit: int
     ) -> Sequence[ItemRecord]:
-        if limit <= 0:
-            return []
-        values = {"pool_id": pool_id, "kind": kind, "after_key": after, "limit": limit}
-        return self._records(
-            _q_page, values, ItemRecord, ("pool_id", "kind"), ("key",), after is not None
-        )
+        return self._list(ItemRecord, {"pool_id": pool_id, "kind": kind}, after, limit)
 
     @_translated
     def list_pool_items(
         self, pool_id: str, *, after: tuple[str, str] | None, limit: int
     ) -> Sequence[ItemRecord]:
-        if limit <= 0:
-            return []
-        values = {
-            "pool_id": pool_id,
-            "after_kind": after and after[0],
-            "after_key": after and after[1],
-            "limit": limit,
-        }
-        order = ("kind", "key")
-        return self._records(_q_page, values, ItemRecord, ("pool_id",), order, after is not None)
+        return self._list(ItemRecord, {"pool_id": pool_id}, after, limit)
 
     # -- auth events -----------------------------------------------------------------------
 
     @_translated
     def add_auth_event(self, event: AuthEventRecord) -> None:
-        try:
-            self._run(_q_insert, _row(event), "cogkit_auth_events")
-        except self._dbapi.IntegrityError as exc:
-            if self.get_auth_event(event.pool_id, event.username, event.event_id) is not None:
-                raise StoreConflictError("event exists", key=f"event:{event.event_id}") from exc
-            raise StoreConflictError(f"user {event.username!r} vanished") from exc
+        clash = ("event exists", f"event:{event.event_id}")
+        self._insert(event, clash, f"user {event.username!r} vanished")
 
     @_translated
     def get_auth_event(self, pool_id: str, username: str, event_id: str) -> AuthEventRecord | None:
-        values = {"pool_id": pool_id, "username": username, "event_id": event_id}
-        found: AuthEventRecord | None = self._record(
-            _q_get, values, AuthEventRecord, "pool_id", "username", "event_id"
-        )
-        return found
+        return self._get(AuthEventRecord, pool_id=pool_id, username=username, event_id=event_id)
 
     @_translated
     def update_auth_event(
@@ -1875,7 +1805,7 @@ class SQLStore:
             "version": expected_version + 1,
             "k_version": expected_version,
         }
-        rows = self._transact(lambda tx: tx.rows(_q_update_event, values), alone=True)
+        rows = self._returning(_q_update_event, values)
         if not rows:
             raise StoreConflictError(f"event {event.event_id!r} changed or vanished")
         return attrs.evolve(event, created_at=rows[0][0], version=expected_version + 1)
@@ -1884,16 +1814,9 @@ class SQLStore:
     def list_auth_events(
         self, pool_id: str, username: str, *, before: tuple[float, str] | None, limit: int
     ) -> Sequence[AuthEventRecord]:
-        if limit <= 0:
-            return []
-        values = {
-            "pool_id": pool_id,
-            "username": username,
-            "before_created_at": before and before[0],
-            "before_event_id": before and before[1],
-            "limit": limit,
-        }
-        return self._records(_q_events, values, before is not None)
+        scope = {"pool_id": pool_id, "username": username}
+        order = ("created_at", "event_id")
+        return self._list(AuthEventRecord, scope, before, limit, order=order, descending=True)
 
 
 # -- connection set-up -----------------------------------------------------------------------

@@ -389,11 +389,33 @@ def test_unverified_emails_may_be_shared_in_alias_pools(alias_pool: UserPool) ->
     assert alias_pool.admin_get_user("bob")["email"] == "same@example.com"
 
 
-def test_preferred_username_is_unique_from_sign_up(alias_pool: UserPool) -> None:
+def test_a_preferred_username_alias_cannot_be_given_at_sign_up(alias_pool: UserPool) -> None:
     client = alias_pool.create_client("web")
-    alias_pool.auth.sign_up(client.id, "ann", PASSWORD, {"preferred_username": "annie"})
+    with raises(
+        InvalidParameterError,
+        "Preferred username cannot be provided for unconfirmed account, since user pool is "
+        "configured for preferred username alias.",
+        field="user_attributes",
+    ):
+        alias_pool.auth.sign_up(client.id, "ann", PASSWORD, {"preferred_username": "annie"})
+    assert list(alias_pool.list_users()) == []
+
+
+def test_a_preferred_username_alias_is_set_once_confirmed_and_is_unique(
+    alias_pool: UserPool, svc: Cognito
+) -> None:
+    client = alias_pool.create_client("web", explicit_auth_flows=list(PASSWORD_FLOWS))
+    for name in ("ann", "bob"):
+        code = _alias_sign_up(alias_pool, svc, name, f"{name}@example.com")
+        alias_pool.auth.confirm_sign_up(client.id, name, code)
+    alias_pool.admin_update_user_attributes("ann", {"preferred_username": "annie"})
     with raises(AliasExistsError):
-        alias_pool.auth.sign_up(client.id, "bob", PASSWORD, {"preferred_username": "annie"})
+        alias_pool.admin_update_user_attributes("bob", {"preferred_username": "annie"})
+    result = alias_pool.auth.initiate(
+        client.id, "USER_PASSWORD_AUTH", USERNAME="annie", PASSWORD=PASSWORD
+    )
+    assert result.tokens is not None
+    assert alias_pool.verify(result.tokens.access_token)["username"] == "ann"
 
 
 # -- confirm sign-up --------------------------------------------------------------------------
