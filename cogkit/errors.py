@@ -20,7 +20,10 @@ __all__ = [
     "CognitoError",
     "ConcurrentModificationError",
     "ConfigurationError",
+    "DeviceKeyExistsError",
+    "EnableSoftwareTokenMFAError",
     "ExpiredCodeError",
+    "FeatureUnavailableInTierError",
     "ForbiddenError",
     "GroupExistsError",
     "InternalError",
@@ -29,12 +32,14 @@ __all__ = [
     "InvalidPasswordError",
     "InvalidUserPoolConfigurationError",
     "LimitExceededError",
+    "MFAMethodNotFoundError",
     "MessageNotFoundError",
     "NotAuthorizedError",
     "PasswordHistoryPolicyViolationError",
     "PasswordResetRequiredError",
     "PreconditionNotMetError",
     "ResourceNotFoundError",
+    "SoftwareTokenMFANotFoundError",
     "StoreConflictError",
     "TooManyFailedAttemptsError",
     "TooManyRequestsError",
@@ -206,6 +211,29 @@ class ConcurrentModificationError(CognitoError):
 class ForbiddenError(CognitoError):
     code = "ForbiddenException"
     status = 403
+
+
+# -- MFA and devices -------------------------------------------------------------------
+
+
+class SoftwareTokenMFANotFoundError(CognitoError):
+    code = "SoftwareTokenMFANotFoundException"
+
+
+class EnableSoftwareTokenMFAError(CognitoError):
+    code = "EnableSoftwareTokenMFAException"
+
+
+class MFAMethodNotFoundError(CognitoError):
+    code = "MFAMethodNotFoundException"
+
+
+class DeviceKeyExistsError(CognitoError):
+    code = "DeviceKeyExistsException"
+
+
+class FeatureUnavailableInTierError(CognitoError):
+    code = "FeatureUnavailableInTierException"
 
 
 class UserLambdaValidationError(CognitoError):

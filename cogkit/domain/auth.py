@@ -25,6 +25,7 @@ from cogkit.domain._runtime import Runtime
 from cogkit.domain.attributes import VERIFIED_FLAGS
 from cogkit.domain.client import AppClient
 from cogkit.domain.config import UserPoolConfig
+from cogkit.domain.devices import DeviceCalls
 from cogkit.domain.enums import (
     AuthFlowType,
     ChallengeName,
@@ -34,6 +35,7 @@ from cogkit.domain.enums import (
     VerifiedAttribute,
 )
 from cogkit.domain.messages import CodeDelivery
+from cogkit.domain.mfa import MfaCalls
 from cogkit.domain.pool_admin import delete_attributes, recovery_attribute
 from cogkit.domain.tokens import Grant, Tokens, TokenVerificationError
 from cogkit.domain.users import User
@@ -75,6 +77,8 @@ class Challenge:
     name: ChallengeName
     parameters: Mapping[str, str]
     session: str | None = attrs.field(repr=False)
+    #: ``AvailableChallenges`` of a ``SELECT_CHALLENGE`` (choice-based sign-in).
+    available: tuple[ChallengeName, ...] = ()
 
 
 @attrs.frozen
@@ -111,12 +115,15 @@ class _Attempt:
     user: UserRecord
     admin: bool
     client_metadata: Mapping[str, str] = attrs.field(factory=dict)
+    #: What the sign-in has established so far (device key given or verified, MFA done,
+    #: ...), carried from challenge to challenge in the session.
+    context: Mapping[str, Any] = attrs.field(factory=dict)
 
 
-#: Challenges answered without a Session (the SECRET_BLOCK identifies the exchange).
-SESSIONLESS_CHALLENGES = frozenset(
-    {ChallengeName.PASSWORD_VERIFIER, ChallengeName.DEVICE_PASSWORD_VERIFIER}
-)
+def secret_block_key(flow: AuthFlow, client: AppClient, answers: Mapping[str, str]) -> str:
+    """The SRP verifier steps are kept under their SECRET_BLOCK, which the answer echoes."""
+    return flow._param(answers, "PASSWORD_CLAIM_SECRET_BLOCK")
+
 
 _FLOW_PERMISSION = {
     AuthFlowType.USER_PASSWORD_AUTH: ExplicitAuthFlow.ALLOW_USER_PASSWORD_AUTH,
@@ -136,15 +143,28 @@ FlowHandler = Callable[
     ["AuthFlow", UserPoolConfig, AppClient, Mapping[str, str], bool, Mapping[str, str]], AuthResult
 ]
 ChallengeHandler = Callable[["AuthFlow", _Attempt, SessionRecord, Mapping[str, str]], AuthResult]
+#: A step between a proven first factor and the tokens: a challenge to answer first, or the
+#: attempt (its context updated) to go on with.
+StepHandler = Callable[["AuthFlow", _Attempt], "AuthResult | _Attempt"]
+#: Where a challenge answered without a Session names its exchange.
+SessionKey = Callable[["AuthFlow", AppClient, Mapping[str, str]], str]
+IssuedHook = Callable[["AuthFlow", _Attempt, Grant, Tokens], Tokens]
 
 
-class AuthFlow:
+class AuthFlow(MfaCalls, DeviceCalls):
     """The sign-up and sign-in engine of one user pool."""
 
     #: Auth flows by name; later features register theirs here.
     FLOWS: ClassVar[dict[AuthFlowType, FlowHandler]] = {}
     #: Challenge responders by name.
     CHALLENGES: ClassVar[dict[ChallengeName, ChallengeHandler]] = {}
+    #: Steps after the first factor, run in order of their number (devices, MFA, ...).
+    STEPS: ClassVar[list[tuple[int, StepHandler]]] = []
+    #: Challenges that may be answered without a Session, and how to find their exchange.
+    SESSION_KEYS: ClassVar[dict[ChallengeName, SessionKey]] = {}
+    #: Called with every sign-in's tokens as they are issued (device tracking adds
+    #: ``NewDeviceMetadata`` and keeps the refresh token's family with the device).
+    ISSUED: ClassVar[list[IssuedHook]] = []
 
     def __init__(self, pool: UserPool) -> None:
         from cogkit.domain.pool import UserPool
@@ -430,7 +450,15 @@ class AuthFlow:
         if record is None:
             raise self._unknown_user(client, password=password)
         self._check_password(config, client, record, password)
-        return self._after_first_factor(_Attempt(config, client, record, admin, metadata))
+        return self._after_first_factor(
+            _Attempt(config, client, record, admin, metadata, self._start_context(params, admin))
+        )
+
+    @staticmethod
+    def _start_context(params: Mapping[str, str], admin: bool) -> dict[str, Any]:
+        """The context a sign-in starts with: the device key a public flow presents."""
+        device_key = params.get("DEVICE_KEY")
+        return {"device_key_given": device_key} if device_key and not admin else {}
 
     def _check_password(
         self, config: UserPoolConfig, client: AppClient, record: UserRecord, password: str
@@ -479,6 +507,15 @@ class AuthFlow:
                     "Temporary password has expired and must be reset by an administrator."
                 )
             return self._new_password_challenge(attempt)
+        return self._complete(attempt)
+
+    def _complete(self, attempt: _Attempt) -> AuthResult:
+        """The steps after the first factor (device authentication, MFA, ...), then tokens."""
+        for _order, step in sorted(self.STEPS, key=lambda item: item[0]):
+            outcome = step(self, attempt)
+            if isinstance(outcome, AuthResult):
+                return outcome
+            attempt = outcome
         return self._success(attempt)
 
     def _success(self, attempt: _Attempt) -> AuthResult:
@@ -488,10 +525,13 @@ class AuthFlow:
             auth_time=math.floor(self._rt.now()),
             event_id=self._rt.ids.uuid4(),
             origin_jti=self._rt.ids.uuid4() if client.settings.enable_token_revocation else None,
+            device_key=attempt.context.get("device_key"),
         )
         tokens = token_rules.issue(
             self._rt, attempt.config, client, attempt.user, grant, with_refresh_token=True
         )
+        for hook in self.ISSUED:
+            tokens = hook(self, attempt, grant, tokens)
         return AuthResult(tokens=tokens)
 
     # -- challenges --------------------------------------------------------------------
@@ -516,7 +556,7 @@ class AuthFlow:
             attempt.client,
             attempt.user.username,
             name,
-            {"admin": attempt.admin, **(state or {})},
+            {"admin": attempt.admin, "context": dict(attempt.context), **(state or {})},
         )
         params = {"USER_ID_FOR_SRP": attempt.user.username, **parameters}
         return AuthResult(challenge=Challenge(name, params, None if key else session))
@@ -619,15 +659,18 @@ class AuthFlow:
             **v.string_map("challenge_responses", keyword),
         }
         metadata = v.client_metadata(client_metadata)
+        keyed = None
         if session is None:
-            # Only the SRP verifier steps may come without a session: their SECRET_BLOCK
-            # names the exchange (it is the key the challenge was stored under).
-            if name not in SESSIONLESS_CHALLENGES:
+            # Only the SRP verifier steps (and device SRP) may come without a session: their
+            # SECRET_BLOCK (or user and device) names the exchange, the key it was kept under.
+            keyed = self.SESSION_KEYS.get(name)
+            if keyed is None:
                 raise InvalidParameterError("Missing required parameter Session", field="session")
-            session_key = self._param(answers, "PASSWORD_CLAIM_SECRET_BLOCK")
         else:
-            session_key = v.string("session", session, min_len=20, max_len=2048)
+            v.string("session", session, min_len=20, max_len=2048)
         config, client = self._client(client_id)
+        session_key = session if keyed is None else keyed(self, client, answers)
+        assert session_key is not None
         stored = self._rt.store.get_session(secret_digest(session_key))
         if stored is None or stored.pool_id != self.pool.id or stored.client_id != client.id:
             raise NotAuthorizedError("Invalid session for the user.")
@@ -656,7 +699,12 @@ class AuthFlow:
             raise InvalidParameterError(
                 f"Cannot respond to the {name.value} challenge.", field="challenge_name"
             )
-        return handler(self, _Attempt(config, client, record, admin, metadata), stored, answers)
+        context = dict(stored.state.get("context") or {})
+        if answers.get("DEVICE_KEY") and not admin:
+            # Clients may present their device key in any answer before device checks run.
+            context.setdefault("device_key_given", answers["DEVICE_KEY"])
+        attempt = _Attempt(config, client, record, admin, metadata, context)
+        return handler(self, attempt, stored, answers)
 
     def _take(self, stored: SessionRecord) -> None:
         """Uses the session up; the loser of a race is told the session is invalid."""
@@ -696,7 +744,7 @@ class AuthFlow:
             return accounts.with_password(self._rt, updated, password, status=UserStatus.CONFIRMED)
 
         record = accounts.mutate(self._rt, config, self.pool.id, record.username, change)
-        return self._success(attrs.evolve(attempt, user=record))
+        return self._complete(attrs.evolve(attempt, user=record))
 
     # -- refresh -----------------------------------------------------------------------
 
@@ -729,6 +777,10 @@ class AuthFlow:
                 raise NotAuthorizedError(
                     f"SecretHash does not match for the client: {client.id}"
                 ) from None
+        if stored.device_key is not None and params.get("DEVICE_KEY") != stored.device_key:
+            # A token bound to a device refreshes only with that device's key (Cognito
+            # answers a missing or different DEVICE_KEY this way).
+            raise NotAuthorizedError("Invalid Refresh Token")
         record = self._rt.store.get_user(self.pool.id, stored.username)
         if record is None:
             raise NotAuthorizedError("Invalid Refresh Token")
@@ -1069,4 +1121,9 @@ AuthFlow.CHALLENGES.update(
 )
 
 # Flows that live in their own modules register themselves in FLOWS and CHALLENGES.
-from cogkit.domain import auth_srp  # noqa: E402, F401
+from cogkit.domain import (  # noqa: E402, F401
+    auth_devices,
+    auth_mfa,
+    auth_passwordless,
+    auth_srp,
+)

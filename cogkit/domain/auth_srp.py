@@ -17,7 +17,7 @@ from collections.abc import Mapping
 import attrs
 
 from cogkit.domain import _accounts as accounts
-from cogkit.domain.auth import AuthFlow, AuthResult, Challenge, _Attempt
+from cogkit.domain.auth import AuthFlow, AuthResult, Challenge, _Attempt, secret_block_key
 from cogkit.domain.client import AppClient
 from cogkit.domain.config import UserPoolConfig
 from cogkit.domain.enums import AuthFlowType, ChallengeName, UserStatus
@@ -50,7 +50,14 @@ def _srp_flow(
         if not client.prevents_user_existence_errors:
             raise UserNotFoundError("User does not exist.")
         return _simulated_challenge(flow, client, username, srp_a)
-    rt = flow._rt
+    attempt = _Attempt(config, client, record, admin, metadata, flow._start_context(params, admin))
+    return password_verifier(flow, attempt, srp_a)
+
+
+def password_verifier(flow: AuthFlow, attempt: _Attempt, srp_a: str) -> AuthResult:
+    """The ``PASSWORD_VERIFIER`` challenge for a found user's ``SRP_A`` (after the lockout
+    and disabled gates); USER_SRP_AUTH and USER_AUTH's PASSWORD_SRP both end here."""
+    rt, record, client = flow._rt, attempt.user, attempt.client
     if accounts.is_locked(record, rt.now()):
         raise NotAuthorizedError("Password attempts exceeded")
     if not record.enabled:
@@ -70,7 +77,7 @@ def _srp_flow(
         srp_a,
     )
     return flow._challenge(
-        _Attempt(config, client, record, admin, metadata),
+        attempt,
         ChallengeName.PASSWORD_VERIFIER,
         {
             "SALT": challenge.salt,
@@ -162,3 +169,4 @@ def _answer_password_verifier(
 
 AuthFlow.FLOWS[AuthFlowType.USER_SRP_AUTH] = _srp_flow
 AuthFlow.CHALLENGES[ChallengeName.PASSWORD_VERIFIER] = _answer_password_verifier
+AuthFlow.SESSION_KEYS[ChallengeName.PASSWORD_VERIFIER] = secret_block_key

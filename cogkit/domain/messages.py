@@ -73,8 +73,13 @@ def send_code(
     store_purpose: str,
     ttl: float,
     extra: dict[str, str] | None = None,
+    template: tuple[str, str | None] | None = None,
 ) -> CodeDelivery:
-    """Makes a code, keeps its digest for ``store_purpose`` and sends it to ``attribute``."""
+    """Makes a code, keeps its digest for ``store_purpose`` and sends it to ``attribute``.
+
+    ``template`` (text with ``{####}``, email subject) replaces the pool's verification
+    message, as MFA and sign-in codes do.
+    """
     destination = user.attributes[attribute]
     code = rt.codes.new_code(purpose.value)
     now = rt.now()
@@ -92,11 +97,15 @@ def send_code(
         )
     )
     channel = channel_for(attribute)
-    template = config.verification
-    if channel is Channel.SMS:
-        text, subject = render(template.sms_message, code=code), None
+    verification = config.verification
+    if template is not None:
+        text, subject = render(template[0], code=code), template[1]
+    elif channel is Channel.SMS:
+        text, subject = render(verification.sms_message, code=code), None
     else:
-        text, subject = render(template.email_message, code=code), template.email_subject
+        text, subject = render(verification.email_message, code=code), verification.email_subject
+    if channel is Channel.SMS:
+        subject = None
     send(
         rt,
         Message(

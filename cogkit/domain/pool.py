@@ -23,6 +23,8 @@ from cogkit.domain.client import AppClient
 from cogkit.domain.config import ClientSettings, UserPoolConfig, client_config, pool_config
 from cogkit.domain.enums import DeletionProtection, MessageAction, UserStatus
 from cogkit.domain.filters import parse_filter
+from cogkit.domain.devices import PoolDevices
+from cogkit.domain.mfa import PoolMfa
 from cogkit.domain.pool_admin import PoolAdministration
 from cogkit.domain.users import User, search_keys, utc
 from cogkit.errors import (
@@ -59,7 +61,7 @@ class PoolDescription:
     status: str = "Enabled"
 
 
-class UserPool(PoolAdministration):
+class UserPool(PoolAdministration, PoolMfa, PoolDevices):
     """One user pool.  Get it from ``Cognito.create_user_pool`` or ``Cognito.user_pool``."""
 
     def __init__(self, runtime: Runtime, pool_id: str) -> None:
