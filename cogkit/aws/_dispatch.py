@@ -75,7 +75,8 @@ _loaded = threading.Lock()
 
 def _load_handlers() -> None:
     with _loaded:
-        from cogkit.aws import _idp  # noqa: F401 - registers the cognito-idp handlers
+        # Importing the handler modules registers the cognito-idp operations.
+        from cogkit.aws import _idp, _idp_mfa  # noqa: F401
 
 
 def _clean(value: Any) -> Any:

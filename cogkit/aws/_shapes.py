@@ -101,11 +101,14 @@ def auth_out(result: AuthResult) -> dict[str, Any]:
         }
     assert result.challenge is not None
     challenge = result.challenge
-    return {
+    out: dict[str, Any] = {
         "ChallengeName": challenge.name.value,
         "Session": challenge.session,
         "ChallengeParameters": dict(challenge.parameters),
     }
+    if challenge.available:
+        out["AvailableChallenges"] = [name.value for name in challenge.available]
+    return out
 
 
 # -- schema ----------------------------------------------------------------------------
@@ -206,7 +209,6 @@ _INVITE = (
 #: honest than accepting a setting that would then have no effect.
 UNSUPPORTED_POOL_MEMBERS = {
     "LambdaConfig": "Lambda triggers",
-    "DeviceConfiguration": "device tracking",
     "UserPoolAddOns": "threat protection",
 }
 
@@ -225,7 +227,13 @@ _POOL_RESETS: dict[str, Any] = {
     "invitation": {},
     "email_configuration": {},
     "sms_configuration": {},
+    "device_configuration": False,
+    "sign_in_policy": {},
 }
+_DEVICE = (
+    ("ChallengeRequiredOnNewDevice", "challenge_required_on_new_device"),
+    ("DeviceOnlyRememberedOnUserPrompt", "device_only_remembered_on_user_prompt"),
+)
 
 
 def pool_config_in(params: Mapping[str, Any], *, creating: bool) -> dict[str, Any]:
@@ -243,6 +251,23 @@ def pool_config_in(params: Mapping[str, Any], *, creating: bool) -> dict[str, An
     policy = (params.get("Policies") or {}).get("PasswordPolicy")
     if policy is not None:
         config["password_policy"] = {name: policy[wire] for wire, name in _POLICY if wire in policy}
+    sign_in = (params.get("Policies") or {}).get("SignInPolicy")
+    if sign_in is not None and "AllowedFirstAuthFactors" in sign_in:
+        config["sign_in_policy"] = {
+            "allowed_first_auth_factors": sign_in["AllowedFirstAuthFactors"]
+        }
+    if "DeviceConfiguration" in params:
+        device = params["DeviceConfiguration"] or {}
+        # Any member given turns device tracking on; an empty structure leaves it off.
+        config["device_configuration"] = (
+            {name: device[wire] for wire, name in _DEVICE if wire in device} if device else False
+        )
+    if params.get("MfaConfiguration") in ("ON", "OPTIONAL"):
+        # SMS is the second factor these operations configure: on with an SMS configuration
+        # (TOTP and email MFA are set with SetUserPoolMfaConfig and kept here).
+        config["mfa_factors"] = {"sms": bool(params.get("SmsConfiguration"))}
+    elif not creating or params.get("MfaConfiguration") == "OFF":
+        config["mfa_factors"] = {"sms": False}
     simple = (
         ("DeletionProtection", "deletion_protection"),
         ("AutoVerifiedAttributes", "auto_verified_attributes"),
@@ -316,7 +341,11 @@ def pool_out(description: PoolDescription, *, domain: str | None = None) -> dict
         "Arn": description.arn,
         "Policies": {
             "PasswordPolicy": {wire: getattr(policy, name) for wire, name in _POLICY},
-            "SignInPolicy": {"AllowedFirstAuthFactors": ["PASSWORD"]},
+            "SignInPolicy": {
+                "AllowedFirstAuthFactors": [
+                    f.value for f in config.sign_in_policy.allowed_first_auth_factors
+                ]
+            },
         },
         "DeletionProtection": config.deletion_protection.value,
         "LambdaConfig": {},
@@ -358,6 +387,10 @@ def pool_out(description: PoolDescription, *, domain: str | None = None) -> dict
         "UserPoolTier": config.tier.value,
         "Domain": domain,
     }
+    if config.device_configuration is not None:
+        out["DeviceConfiguration"] = {
+            wire: getattr(config.device_configuration, name) for wire, name in _DEVICE
+        }
     if config.account_recovery:
         out["AccountRecoverySetting"] = {
             "RecoveryMechanisms": [

@@ -21,9 +21,9 @@ from cogkit.domain._paging import Page
 from cogkit.domain._runtime import Runtime
 from cogkit.domain.client import AppClient
 from cogkit.domain.config import ClientSettings, UserPoolConfig, client_config, pool_config
+from cogkit.domain.devices import PoolDevices
 from cogkit.domain.enums import DeletionProtection, MessageAction, UserStatus
 from cogkit.domain.filters import parse_filter
-from cogkit.domain.devices import PoolDevices
 from cogkit.domain.mfa import PoolMfa
 from cogkit.domain.pool_admin import PoolAdministration
 from cogkit.domain.users import User, search_keys, utc
