@@ -39,12 +39,24 @@ from cogkit.domain import (
     secret_hash,
 )
 from cogkit.domain.attributes import SchemaAttribute
+from cogkit.domain.devices import Device
 from cogkit.domain.enums import (
+    AuthFactor,
     AuthFlowType,
     ChallengeName,
+    DeviceRememberedStatus,
     ExplicitAuthFlow,
+    MfaFactor,
     UserStatus,
 )
+from cogkit.domain.mfa import (
+    MfaConfig,
+    MfaPreference,
+    SoftwareTokenAssociation,
+    SoftwareTokenVerification,
+    UserAuthFactors,
+)
+from cogkit.domain.security_config import DeviceConfiguration, MfaFactors, SignInPolicy
 from cogkit.errors import CogkitError, CognitoError
 from cogkit.services.clock import Clock, FrozenClock, SystemClock
 from cogkit.services.codes import FixedCodes, RandomCodes
@@ -57,6 +69,7 @@ __version__ = "0.1.0.dev0"
 
 __all__ = [
     "AppClient",
+    "AuthFactor",
     "AuthFlow",
     "AuthFlowType",
     "AuthResult",
@@ -69,6 +82,9 @@ __all__ = [
     "CogkitError",
     "Cognito",
     "CognitoError",
+    "Device",
+    "DeviceConfiguration",
+    "DeviceRememberedStatus",
     "ExplicitAuthFlow",
     "FixedCodes",
     "FrozenClock",
@@ -76,6 +92,10 @@ __all__ = [
     "InvitationTemplate",
     "Message",
     "MessageSender",
+    "MfaConfig",
+    "MfaFactor",
+    "MfaFactors",
+    "MfaPreference",
     "Outbox",
     "PasswordPolicy",
     "PasswordProfile",
@@ -87,11 +107,15 @@ __all__ = [
     "SchemaAttribute",
     "SeededIds",
     "SharedKeyPool",
+    "SignInPolicy",
     "SignUpResult",
+    "SoftwareTokenAssociation",
+    "SoftwareTokenVerification",
     "SystemClock",
     "TokenVerificationError",
     "Tokens",
     "User",
+    "UserAuthFactors",
     "UserPool",
     "UserPoolConfig",
     "UserStatus",

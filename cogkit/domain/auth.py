@@ -449,7 +449,7 @@ class AuthFlow(MfaCalls, DeviceCalls):
         record = self._find(config, username)
         if record is None:
             raise self._unknown_user(client, password=password)
-        self._check_password(config, client, record, password)
+        record = self._check_password(config, client, record, password, sign_in=True)
         return self._after_first_factor(
             _Attempt(config, client, record, admin, metadata, self._start_context(params, admin))
         )
@@ -461,9 +461,20 @@ class AuthFlow(MfaCalls, DeviceCalls):
         return {"device_key_given": device_key} if device_key and not admin else {}
 
     def _check_password(
-        self, config: UserPoolConfig, client: AppClient, record: UserRecord, password: str
+        self,
+        config: UserPoolConfig,
+        client: AppClient,
+        record: UserRecord,
+        password: str,
+        *,
+        sign_in: bool = False,
     ) -> UserRecord:
-        """Verifies a password with Cognito's gates: lockout, disabled, reset-required."""
+        """Verifies a password with Cognito's gates: lockout, disabled, reset-required.
+
+        A right password clears the failure count, except in a sign-in: there the count
+        clears when the sign-in completes, so wrong MFA codes after a right password still
+        lead to a lockout.
+        """
         now = self._rt.now()
         if accounts.is_locked(record, now):
             raise NotAuthorizedError("Password attempts exceeded")
@@ -481,10 +492,11 @@ class AuthFlow(MfaCalls, DeviceCalls):
         if not ok:
             accounts.record_failure(self._rt, config, record)
             raise NotAuthorizedError("Incorrect username or password.")
-        if upgraded is not None or record.failed_attempts or record.locked_until is not None:
+        failures = record.failed_attempts or record.locked_until is not None
+        if upgraded is not None or (failures and not sign_in):
 
             def refresh(current: UserRecord) -> UserRecord | None:
-                cleared = accounts.clear_failures(current) or current
+                cleared = current if sign_in else (accounts.clear_failures(current) or current)
                 if upgraded is not None and current.password_hash == record.password_hash:
                     cleared = attrs.evolve(cleared, password_hash=upgraded)
                 return None if cleared is current else cleared
@@ -519,8 +531,17 @@ class AuthFlow(MfaCalls, DeviceCalls):
         return self._success(attempt)
 
     def _success(self, attempt: _Attempt) -> AuthResult:
-        """Issues the tokens of a completed sign-in."""
+        """Issues the tokens of a completed sign-in (which clears the failure count)."""
         client = attempt.client
+        if attempt.user.failed_attempts or attempt.user.locked_until is not None:
+            user = accounts.mutate(
+                self._rt,
+                attempt.config,
+                self.pool.id,
+                attempt.user.username,
+                accounts.clear_failures,
+            )
+            attempt = attrs.evolve(attempt, user=user)
         grant = Grant(
             auth_time=math.floor(self._rt.now()),
             event_id=self._rt.ids.uuid4(),

@@ -115,7 +115,9 @@ def _start(
 
 
 def _password(flow: AuthFlow, attempt: _Attempt, password: str) -> AuthResult:
-    record = flow._check_password(attempt.config, attempt.client, attempt.user, password)
+    record = flow._check_password(
+        attempt.config, attempt.client, attempt.user, password, sign_in=True
+    )
     return flow._after_first_factor(attrs.evolve(attempt, user=record))
 
 

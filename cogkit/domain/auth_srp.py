@@ -14,8 +14,6 @@ import hmac
 import uuid
 from collections.abc import Mapping
 
-import attrs
-
 from cogkit.domain import _accounts as accounts
 from cogkit.domain.auth import AuthFlow, AuthResult, Challenge, _Attempt, secret_block_key
 from cogkit.domain.client import AppClient
@@ -160,11 +158,8 @@ def _answer_password_verifier(
     if not proved:
         accounts.record_failure(rt, attempt.config, record)
         raise NotAuthorizedError("Incorrect username or password.")
-    if record.failed_attempts or record.locked_until is not None:
-        record = accounts.mutate(
-            rt, attempt.config, record.pool_id, record.username, accounts.clear_failures
-        )
-    return flow._after_first_factor(attrs.evolve(attempt, user=record))
+    # The failure count clears when the sign-in completes (after MFA, if any).
+    return flow._after_first_factor(attempt)
 
 
 AuthFlow.FLOWS[AuthFlowType.USER_SRP_AUTH] = _srp_flow
