@@ -30,6 +30,7 @@ from cogkit.errors import (
     InvalidUserPoolConfigurationError,
     ResourceNotFoundError,
     StoreConflictError,
+    UserNotFoundError,
 )
 from cogkit.services import srp as srp_math
 from cogkit.stores.records import DeviceRecord, UserRecord
@@ -334,21 +335,29 @@ class PoolDevices:
         def _state(self) -> tuple[PoolRecord, UserPoolConfig]: ...
         def _user(self, username: str) -> tuple[UserPoolConfig, UserRecord]: ...
 
-    def _device_user(self, username: str) -> UserRecord:
-        config, record = self._user(username)
+    def _device_user(self, username: str, *, missing_is_resource: bool = False) -> UserRecord:
+        try:
+            config, record = self._user(username)
+        except UserNotFoundError:
+            if not missing_is_resource:
+                raise
+            # AdminGetDevice and AdminListDevices know no UserNotFound: the user is one
+            # more resource that does not exist.
+            raise ResourceNotFoundError("User does not exist.") from None
         require_tracking(config)
         return record
 
     def admin_get_device(self, username: str, device_key: str) -> Device:
         """``AdminGetDevice``."""
-        record = self._device_user(username)
+        record = self._device_user(username, missing_is_resource=True)
         return Device.from_record(user_device(self._rt, record, device_key))
 
     def admin_list_devices(
         self, username: str, *, limit: int = LIST_DEVICES_MAX, pagination_token: str | None = None
     ) -> Page[Device]:
         """``AdminListDevices``."""
-        return _list(self._rt, self._device_user(username), limit, pagination_token)
+        record = self._device_user(username, missing_is_resource=True)
+        return _list(self._rt, record, limit, pagination_token)
 
     def admin_forget_device(self, username: str, device_key: str) -> None:
         """``AdminForgetDevice``."""

@@ -449,9 +449,12 @@ def test_device_calls_need_device_tracking(mfa: MfaKit) -> None:
         mfa.pool.admin_list_devices("ann")
 
 
-def test_device_calls_of_an_unknown_user_are_user_not_found(dkit: MfaKit) -> None:
+def test_device_calls_of_an_unknown_user_name_the_missing_user(dkit: MfaKit) -> None:
+    missing = "us-east-1_00000000-0000-4000-8000-000000000000"
+    with raises(ResourceNotFoundError, "User does not exist."):
+        dkit.pool.admin_get_device("ghost", missing)
     with raises(UserNotFoundError):
-        dkit.pool.admin_get_device("ghost", "us-east-1_00000000-0000-4000-8000-000000000000")
+        dkit.pool.admin_forget_device("ghost", missing)
 
 
 def test_the_device_verifier_stays_out_of_reprs(dkit: MfaKit) -> None:
