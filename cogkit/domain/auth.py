@@ -475,6 +475,8 @@ class AuthFlow(MfaCalls, DeviceCalls):
         clears when the sign-in completes, so wrong MFA codes after a right password still
         lead to a lockout.
         """
+        # fidelity: Cognito does not document when its failure count resets within a
+        # sign-in; cogkit resets it only when the whole sign-in (MFA included) succeeds.
         now = self._rt.now()
         if accounts.is_locked(record, now):
             raise NotAuthorizedError("Password attempts exceeded")

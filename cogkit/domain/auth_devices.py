@@ -47,6 +47,8 @@ NEW_DEVICE_STEP = 90
 
 
 def _session_for(flow: AuthFlow, client: AppClient, device_key: str) -> str:
+    # fidelity: the DEVICE_SRP_AUTH session is derived from the client and device key
+    # (under the pool's SRP key) rather than random, so answers without it find it too.
     digest = hmac.new(
         flow._rt.srp(flow.pool.id).key,
         f"device-srp\0{client.id}\0{device_key}".encode(),

@@ -49,6 +49,8 @@ MFA_STEP = 50
 #: Where sign-in codes are kept (one outstanding code per user, bound to its session).
 CODE_PURPOSE = "authentication"
 #: Wrong codes one session may try before it is used up.
+# fidelity: Cognito's limit on MFA code attempts per session is undocumented; cogkit ends
+# the session after three wrong codes (each also counts toward the user's lockout).
 MAX_CODE_ATTEMPTS = 3
 CODE_MISMATCH = "Invalid code or auth state for the user."
 _SIX_DIGITS = re.compile(r"[0-9]{6}")

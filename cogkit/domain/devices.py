@@ -235,6 +235,8 @@ class DeviceCalls:
         """``ConfirmDevice``: stores the device the access token was issued to, with the
         SRP verifier its client made (spec §4.4).  Returns ``UserConfirmationNecessary``:
         true when the pool remembers devices only when the user says so."""
+        # fidelity: only confirmed devices are kept; a key from NewDeviceMetadata that was
+        # never confirmed is unknown ("Device does not exist.") at a later sign-in.
         v.string("device_key", device_key, min_len=1, max_len=55, pattern=DEVICE_KEY)
         if device_name is not None:
             v.string("device_name", device_name, min_len=1, max_len=1024)

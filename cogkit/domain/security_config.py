@@ -141,6 +141,9 @@ def sign_in_policy(value: Any) -> SignInPolicy:
 def check_pool(config: UserPoolConfig) -> None:
     """The rules between the security settings and the rest of a pool's configuration."""
     factors = config.mfa_factors
+    # fidelity: Cognito's CreateUserPool also refuses OPTIONAL without an SMS
+    # configuration; cogkit accepts it (nobody can enable a factor until the pool offers
+    # one), so a pool can be made first and given factors with set_mfa_config.
     if config.mfa_configuration is MfaConfiguration.ON and not factors.enabled:
         raise InvalidParameterError(
             "MFA is ON but the user pool offers no second factor: configure SMS, software "
