@@ -464,3 +464,29 @@ def test_the_device_verifier_stays_out_of_reprs(dkit: MfaKit) -> None:
     verifier = record.extra["srp"]["verifier"]
     assert verifier not in repr(record)
     assert verifier not in repr(dkit.pool.admin_get_device("ann", device.device_key))
+
+
+def test_device_srp_refuses_a_malformed_srp_a(dkit: MfaKit) -> None:
+    device = _confirmed_device(dkit)
+    result = _with_device(dkit, device)
+    answer = {**device.srp_auth_response(), "SRP_A": "0"}
+    with raises(InvalidParameterError, field="SRP_A"):
+        dkit.auth.respond(dkit.client.id, "DEVICE_SRP_AUTH", answer, session=result.session)
+
+
+def test_a_user_locked_meanwhile_cannot_finish_device_srp(dkit: MfaKit) -> None:
+    device = _confirmed_device(dkit)
+    result = _with_device(dkit, device)
+    verifier = dkit.auth.respond(
+        dkit.client.id, "DEVICE_SRP_AUTH", device.srp_auth_response(), session=result.session
+    )
+    assert verifier.challenge is not None
+    for _attempt in range(5):
+        with raises(NotAuthorizedError):
+            dkit.start(password="Wrong-horse-1")
+    with raises(NotAuthorizedError, "Password attempts exceeded"):
+        dkit.auth.respond(
+            dkit.client.id,
+            "DEVICE_PASSWORD_VERIFIER",
+            device.respond(verifier.challenge.parameters, dkit.clock.now()),
+        )

@@ -8,6 +8,7 @@ from cogkit import AuthResult, ChallengeName, Cognito, FixedCodes, MfaFactor, Pu
 from cogkit.errors import (
     CodeMismatchError,
     ExpiredCodeError,
+    InvalidParameterError,
     MFAMethodNotFoundError,
     NotAuthorizedError,
 )
@@ -335,3 +336,18 @@ def test_a_completed_sign_in_clears_the_failure_count(mfa: MfaKit) -> None:
     _answer(mfa, result, "SMS_MFA_CODE", code)
     record = mfa.svc.store.get_user(mfa.pool.id, "ann")
     assert record is not None and record.failed_attempts == 0
+
+
+def test_mfa_setup_with_an_email_needs_email_mfa_in_the_pool(svc: Cognito) -> None:
+    kit = mfa_pool(svc, mfa_configuration="ON", mfa_factors={"software_token": True})
+    kit.confirmed()
+    result = kit.start()
+    assert result.challenge_name is ChallengeName.MFA_SETUP
+    with raises(InvalidParameterError, field="EMAIL"):
+        kit.auth.respond(
+            kit.client.id,
+            "MFA_SETUP",
+            session=result.session,
+            USERNAME="ann",
+            EMAIL="ann@example.org",
+        )

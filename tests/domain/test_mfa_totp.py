@@ -381,3 +381,18 @@ def test_admin_sign_in_in_an_on_pool_asks_to_set_mfa_up(required: MfaKit) -> Non
         required.client.id, "ADMIN_USER_PASSWORD_AUTH", USERNAME="ann", PASSWORD=PASSWORD
     )
     assert result.challenge_name is ChallengeName.MFA_SETUP
+
+
+@pytest.mark.parametrize("code", ["12345", "abcdef", "1234567"])
+def test_a_totp_answer_that_is_not_six_digits_is_a_mismatch(mfa: MfaKit, code: str) -> None:
+    mfa.session()
+    mfa.with_totp()
+    result = mfa.start()
+    with raises(CodeMismatchError):
+        mfa.auth.respond(
+            mfa.client.id,
+            "SOFTWARE_TOKEN_MFA",
+            session=result.session,
+            USERNAME="ann",
+            SOFTWARE_TOKEN_MFA_CODE=code,
+        )

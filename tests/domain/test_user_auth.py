@@ -239,3 +239,23 @@ def test_user_auth_hands_out_new_device_metadata(svc: Cognito) -> None:
     result = _initiate(kit, PREFERRED_CHALLENGE="EMAIL_OTP")
     done = _respond(kit, result, EMAIL_OTP_CODE=kit.code())
     assert done.tokens is not None and done.tokens.new_device_metadata is not None
+
+
+def test_a_hidden_unknown_user_choosing_srp_fails_at_the_verifier(ukit: MfaKit) -> None:
+    ukit.pool.update_client(
+        ukit.client.id,
+        prevent_user_existence_errors="ENABLED",
+        explicit_auth_flows=["ALLOW_USER_AUTH", "ALLOW_REFRESH_TOKEN_AUTH"],
+    )
+    srp = SrpClient(ukit.pool.id, "ghost", PASSWORD)
+    result = _initiate(
+        ukit, "ghost", PREFERRED_CHALLENGE="PASSWORD_SRP", SRP_A=srp.auth_parameters()["SRP_A"]
+    )
+    assert result.challenge_name is ChallengeName.PASSWORD_VERIFIER
+    assert result.challenge is not None
+    with raises(NotAuthorizedError, "Incorrect username or password."):
+        ukit.auth.respond(
+            ukit.client.id,
+            "PASSWORD_VERIFIER",
+            srp.respond(result.challenge.parameters, ukit.clock.now()),
+        )
