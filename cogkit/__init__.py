@@ -44,14 +44,26 @@ from cogkit.domain import (
 )
 from cogkit.domain.attributes import SchemaAttribute
 from cogkit.domain.config import LambdaConfig
+from cogkit.domain.devices import Device
 from cogkit.domain.enums import (
+    AuthFactor,
     AuthFlowType,
     ChallengeName,
+    DeviceRememberedStatus,
     ExplicitAuthFlow,
+    MfaFactor,
     UserStatus,
 )
 from cogkit.domain.events import AuthEvent, EventContext, event_context
 from cogkit.domain.imports import ImportJob, ImportJobStatus, ImportRowError
+from cogkit.domain.mfa import (
+    MfaConfig,
+    MfaPreference,
+    SoftwareTokenAssociation,
+    SoftwareTokenVerification,
+    UserAuthFactors,
+)
+from cogkit.domain.security_config import DeviceConfiguration, MfaFactors, SignInPolicy
 from cogkit.domain.triggers import LambdaContext, Trigger
 from cogkit.errors import CogkitError, CognitoError
 from cogkit.services.clock import Clock, FrozenClock, SystemClock
@@ -66,6 +78,7 @@ __version__ = "0.1.0.dev0"
 __all__ = [
     "AppClient",
     "AuthEvent",
+    "AuthFactor",
     "AuthFlow",
     "AuthFlowType",
     "AuthResult",
@@ -78,6 +91,9 @@ __all__ = [
     "CogkitError",
     "Cognito",
     "CognitoError",
+    "Device",
+    "DeviceConfiguration",
+    "DeviceRememberedStatus",
     "EventContext",
     "ExplicitAuthFlow",
     "FixedCodes",
@@ -92,6 +108,10 @@ __all__ = [
     "LambdaContext",
     "Message",
     "MessageSender",
+    "MfaConfig",
+    "MfaFactor",
+    "MfaFactors",
+    "MfaPreference",
     "Outbox",
     "PasswordPolicy",
     "PasswordProfile",
@@ -105,12 +125,16 @@ __all__ = [
     "SchemaAttribute",
     "SeededIds",
     "SharedKeyPool",
+    "SignInPolicy",
     "SignUpResult",
+    "SoftwareTokenAssociation",
+    "SoftwareTokenVerification",
     "SystemClock",
     "TokenVerificationError",
     "Tokens",
     "Trigger",
     "User",
+    "UserAuthFactors",
     "UserPool",
     "UserPoolConfig",
     "UserPoolDomain",

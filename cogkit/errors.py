@@ -20,6 +20,8 @@ __all__ = [
     "CognitoError",
     "ConcurrentModificationError",
     "ConfigurationError",
+    "DeviceKeyExistsError",
+    "EnableSoftwareTokenMFAError",
     "ExpiredCodeError",
     "FeatureUnavailableInTierError",
     "ForbiddenError",
@@ -31,6 +33,7 @@ __all__ = [
     "InvalidPasswordError",
     "InvalidUserPoolConfigurationError",
     "LimitExceededError",
+    "MFAMethodNotFoundError",
     "MessageNotFoundError",
     "NotAuthorizedError",
     "PasswordHistoryPolicyViolationError",
@@ -38,6 +41,7 @@ __all__ = [
     "PreconditionNotMetError",
     "ResourceNotFoundError",
     "ScopeDoesNotExistError",
+    "SoftwareTokenMFANotFoundError",
     "StoreConflictError",
     "TooManyFailedAttemptsError",
     "TooManyRequestsError",
@@ -242,6 +246,25 @@ class UserPoolAddOnNotEnabledError(CognitoError):
     """The operation needs threat protection (``UserPoolAddOns``), which is off."""
 
     code = "UserPoolAddOnNotEnabledException"
+
+
+# -- MFA and devices -------------------------------------------------------------------
+
+
+class SoftwareTokenMFANotFoundError(CognitoError):
+    code = "SoftwareTokenMFANotFoundException"
+
+
+class EnableSoftwareTokenMFAError(CognitoError):
+    code = "EnableSoftwareTokenMFAException"
+
+
+class MFAMethodNotFoundError(CognitoError):
+    code = "MFAMethodNotFoundException"
+
+
+class DeviceKeyExistsError(CognitoError):
+    code = "DeviceKeyExistsException"
 
 
 class UserLambdaValidationError(CognitoError):

@@ -80,6 +80,7 @@ def _load_handlers() -> None:
         from cogkit.aws import (
             _idp,  # noqa: F401 - registers the cognito-idp handlers
             _idp_groups,  # noqa: F401 - groups and their members
+            _idp_mfa,  # noqa: F401 - MFA, software tokens and devices
             _idp_oauth,  # noqa: F401 - resource servers and domains
             _idp_users,  # noqa: F401 - import jobs, auth events
         )

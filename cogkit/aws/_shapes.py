@@ -101,11 +101,14 @@ def auth_out(result: AuthResult) -> dict[str, Any]:
         }
     assert result.challenge is not None
     challenge = result.challenge
-    return {
+    out: dict[str, Any] = {
         "ChallengeName": challenge.name.value,
         "Session": challenge.session,
         "ChallengeParameters": dict(challenge.parameters),
     }
+    if challenge.available:
+        out["AvailableChallenges"] = [name.value for name in challenge.available]
+    return out
 
 
 # -- schema ----------------------------------------------------------------------------
@@ -202,12 +205,6 @@ _INVITE = (
     ("EmailSubject", "email_subject"),
 )
 
-#: CreateUserPool/UpdateUserPool members cogkit does not model yet; refusing them is more
-#: honest than accepting a setting that would then have no effect.
-UNSUPPORTED_POOL_MEMBERS = {
-    "DeviceConfiguration": "device tracking",
-}
-
 
 #: What UpdateUserPool does with a member it is not given.  Cognito: "If you don't provide
 #: a value for an attribute, Amazon Cognito sets it to its default value."  The name, the
@@ -226,7 +223,13 @@ _POOL_RESETS: dict[str, Any] = {
     "sms_configuration": {},
     # Cognito: an update without LambdaConfig removes every trigger.
     "lambda_config": {},
+    "device_configuration": False,
+    "sign_in_policy": {},
 }
+_DEVICE = (
+    ("ChallengeRequiredOnNewDevice", "challenge_required_on_new_device"),
+    ("DeviceOnlyRememberedOnUserPrompt", "device_only_remembered_on_user_prompt"),
+)
 
 #: ``LambdaConfig`` members that are a plain ARN, named as the domain names the trigger.
 _TRIGGER_ARNS = (
@@ -296,16 +299,27 @@ def lambda_config_out(config: LambdaConfig) -> dict[str, Any]:
 def pool_config_in(params: Mapping[str, Any], *, creating: bool) -> dict[str, Any]:
     """Domain ``pool_config`` keywords from CreateUserPool/UpdateUserPool members (for an
     update, every member not given is set back to its default, as Cognito does)."""
-    for member, feature in UNSUPPORTED_POOL_MEMBERS.items():
-        value = params.get(member)
-        if value:
-            raise InvalidParameterError(
-                f"cogkit does not support {feature} yet ({member}).", field=member
-            )
     config: dict[str, Any] = {}
     policy = (params.get("Policies") or {}).get("PasswordPolicy")
     if policy is not None:
         config["password_policy"] = {name: policy[wire] for wire, name in _POLICY if wire in policy}
+    sign_in = (params.get("Policies") or {}).get("SignInPolicy")
+    if sign_in is not None and "AllowedFirstAuthFactors" in sign_in:
+        config["sign_in_policy"] = {
+            "allowed_first_auth_factors": sign_in["AllowedFirstAuthFactors"]
+        }
+    if "DeviceConfiguration" in params:
+        device = params["DeviceConfiguration"] or {}
+        # Any member given turns device tracking on; an empty structure leaves it off.
+        config["device_configuration"] = (
+            {name: device[wire] for wire, name in _DEVICE if wire in device} if device else False
+        )
+    if params.get("MfaConfiguration") in ("ON", "OPTIONAL"):
+        # SMS is the second factor these operations configure: on with an SMS configuration
+        # (TOTP and email MFA are set with SetUserPoolMfaConfig and kept here).
+        config["mfa_factors"] = {"sms": bool(params.get("SmsConfiguration"))}
+    elif not creating or params.get("MfaConfiguration") == "OFF":
+        config["mfa_factors"] = {"sms": False}
     simple = (
         ("DeletionProtection", "deletion_protection"),
         ("AutoVerifiedAttributes", "auto_verified_attributes"),
@@ -391,7 +405,11 @@ def pool_out(description: PoolDescription) -> dict[str, Any]:
         "Arn": description.arn,
         "Policies": {
             "PasswordPolicy": {wire: getattr(policy, name) for wire, name in _POLICY},
-            "SignInPolicy": {"AllowedFirstAuthFactors": ["PASSWORD"]},
+            "SignInPolicy": {
+                "AllowedFirstAuthFactors": [
+                    f.value for f in config.sign_in_policy.allowed_first_auth_factors
+                ]
+            },
         },
         "DeletionProtection": config.deletion_protection.value,
         "LambdaConfig": lambda_config_out(config.lambda_config),
@@ -435,6 +453,10 @@ def pool_out(description: PoolDescription) -> dict[str, Any]:
         "Domain": description.domain,
         "CustomDomain": description.custom_domain,
     }
+    if config.device_configuration is not None:
+        out["DeviceConfiguration"] = {
+            wire: getattr(config.device_configuration, name) for wire, name in _DEVICE
+        }
     if config.account_recovery:
         out["AccountRecoverySetting"] = {
             "RecoveryMechanisms": [

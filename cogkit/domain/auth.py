@@ -25,6 +25,7 @@ from cogkit.domain._runtime import Runtime
 from cogkit.domain.attributes import VERIFIED_FLAGS
 from cogkit.domain.client import AppClient
 from cogkit.domain.config import UserPoolConfig
+from cogkit.domain.devices import DeviceCalls
 from cogkit.domain.enums import (
     AuthFlowType,
     ChallengeName,
@@ -34,6 +35,7 @@ from cogkit.domain.enums import (
     VerifiedAttribute,
 )
 from cogkit.domain.messages import CodeDelivery
+from cogkit.domain.mfa import MfaCalls
 from cogkit.domain.pool_admin import delete_attributes, recovery_attribute
 from cogkit.domain.tokens import Grant, Tokens, TokenVerificationError
 from cogkit.domain.trigger_events import Composed
@@ -77,6 +79,8 @@ class Challenge:
     name: ChallengeName
     parameters: Mapping[str, str]
     session: str | None = attrs.field(repr=False)
+    #: ``AvailableChallenges`` of a ``SELECT_CHALLENGE`` (choice-based sign-in).
+    available: tuple[ChallengeName, ...] = ()
 
 
 @attrs.frozen
@@ -118,12 +122,15 @@ class _Attempt:
     #: Factors proven so far (``"Password"``) and the challenge being answered.
     factors: tuple[str, ...] = ()
     answering: ChallengeName | None = None
+    #: What the sign-in has established so far (device key given or verified, MFA done,
+    #: ...), carried from challenge to challenge in the session.
+    context: Mapping[str, Any] = attrs.field(factory=dict)
 
 
-#: Challenges answered without a Session (the SECRET_BLOCK identifies the exchange).
-SESSIONLESS_CHALLENGES = frozenset(
-    {ChallengeName.PASSWORD_VERIFIER, ChallengeName.DEVICE_PASSWORD_VERIFIER}
-)
+def secret_block_key(flow: AuthFlow, client: AppClient, answers: Mapping[str, str]) -> str:
+    """The SRP verifier steps are kept under their SECRET_BLOCK, which the answer echoes."""
+    return flow._param(answers, "PASSWORD_CLAIM_SECRET_BLOCK")
+
 
 _FLOW_PERMISSION = {
     AuthFlowType.USER_PASSWORD_AUTH: ExplicitAuthFlow.ALLOW_USER_PASSWORD_AUTH,
@@ -143,15 +150,28 @@ FlowHandler = Callable[
     ["AuthFlow", UserPoolConfig, AppClient, Mapping[str, str], bool, Mapping[str, str]], AuthResult
 ]
 ChallengeHandler = Callable[["AuthFlow", _Attempt, SessionRecord, Mapping[str, str]], AuthResult]
+#: A step between a proven first factor and the tokens: a challenge to answer first, or the
+#: attempt (its context updated) to go on with.
+StepHandler = Callable[["AuthFlow", _Attempt], "AuthResult | _Attempt"]
+#: Where a challenge answered without a Session names its exchange.
+SessionKey = Callable[["AuthFlow", AppClient, Mapping[str, str]], str]
+IssuedHook = Callable[["AuthFlow", _Attempt, Grant, Tokens], Tokens]
 
 
-class AuthFlow:
+class AuthFlow(MfaCalls, DeviceCalls):
     """The sign-up and sign-in engine of one user pool."""
 
     #: Auth flows by name; later features register theirs here.
     FLOWS: ClassVar[dict[AuthFlowType, FlowHandler]] = {}
     #: Challenge responders by name.
     CHALLENGES: ClassVar[dict[ChallengeName, ChallengeHandler]] = {}
+    #: Steps after the first factor, run in order of their number (devices, MFA, ...).
+    STEPS: ClassVar[list[tuple[int, StepHandler]]] = []
+    #: Challenges that may be answered without a Session, and how to find their exchange.
+    SESSION_KEYS: ClassVar[dict[ChallengeName, SessionKey]] = {}
+    #: Called with every sign-in's tokens as they are issued (device tracking adds
+    #: ``NewDeviceMetadata`` and keeps the refresh token's family with the device).
+    ISSUED: ClassVar[list[IssuedHook]] = []
 
     def __init__(self, pool: UserPool) -> None:
         from cogkit.domain.pool import UserPool
@@ -534,18 +554,29 @@ class AuthFlow:
                 # PreAuthentication sees the user before it exists: refused, none is made.
                 self._pre_authentication(config, client, migrated.record, username, metadata)
                 record = migrated.commit(self)
-                return self._after_first_factor(_Attempt(config, client, record, admin))
+                attempt = _Attempt(
+                    config, client, record, admin, context=self._start_context(params, admin)
+                )
+                return self._after_first_factor(events.password_passed(attempt))
             self._pre_authentication(config, client, None, username, metadata)
             raise self._unknown_user(client, password=password)
         # InitiateAuth's ClientMetadata reaches PreAuthentication only (as validationData).
         self._pre_authentication(config, client, record, username, metadata)
-        attempt = _Attempt(config, client, record, admin)
+        attempt = _Attempt(
+            config, client, record, admin, context=self._start_context(params, admin)
+        )
         try:
-            self._check_password(config, client, record, password)
+            record = self._check_password(config, client, record, password, sign_in=True)
         except NotAuthorizedError:
             events.sign_in_failed(self._rt, attempt, events.PASSWORD)
             raise
-        return self._after_first_factor(events.password_passed(attempt))
+        return self._after_first_factor(events.password_passed(attrs.evolve(attempt, user=record)))
+
+    @staticmethod
+    def _start_context(params: Mapping[str, str], admin: bool) -> dict[str, Any]:
+        """The context a sign-in starts with: the device key a public flow presents."""
+        device_key = params.get("DEVICE_KEY")
+        return {"device_key_given": device_key} if device_key and not admin else {}
 
     def _pre_authentication(
         self,
@@ -571,9 +602,22 @@ class AuthFlow:
         )
 
     def _check_password(
-        self, config: UserPoolConfig, client: AppClient, record: UserRecord, password: str
+        self,
+        config: UserPoolConfig,
+        client: AppClient,
+        record: UserRecord,
+        password: str,
+        *,
+        sign_in: bool = False,
     ) -> UserRecord:
-        """Verifies a password with Cognito's gates: lockout, disabled, reset-required."""
+        """Verifies a password with Cognito's gates: lockout, disabled, reset-required.
+
+        A right password clears the failure count, except in a sign-in: there the count
+        clears when the sign-in completes, so wrong MFA codes after a right password still
+        lead to a lockout.
+        """
+        # fidelity: Cognito does not document when its failure count resets within a
+        # sign-in; cogkit resets it only when the whole sign-in (MFA included) succeeds.
         now = self._rt.now()
         if accounts.is_locked(record, now):
             raise NotAuthorizedError("Password attempts exceeded")
@@ -591,10 +635,11 @@ class AuthFlow:
         if not ok:
             accounts.record_failure(self._rt, config, record)
             raise NotAuthorizedError("Incorrect username or password.")
-        if upgraded is not None or record.failed_attempts or record.locked_until is not None:
+        failures = record.failed_attempts or record.locked_until is not None
+        if upgraded is not None or (failures and not sign_in):
 
             def refresh(current: UserRecord) -> UserRecord | None:
-                cleared = accounts.clear_failures(current) or current
+                cleared = current if sign_in else (accounts.clear_failures(current) or current)
                 if upgraded is not None and current.password_hash == record.password_hash:
                     cleared = attrs.evolve(cleared, password_hash=upgraded)
                 return None if cleared is current else cleared
@@ -617,11 +662,21 @@ class AuthFlow:
                     "Temporary password has expired and must be reset by an administrator."
                 )
             return self._new_password_challenge(attempt)
-        return self._success(attempt)
+        return self._complete(attempt)
+
+    def _complete(self, attempt: _Attempt, *, source: str = pre_token.AUTHENTICATION) -> AuthResult:
+        """The steps after the first factor (device authentication, MFA, ...), then tokens
+        (``source`` names the token generation when no step interposes a challenge)."""
+        for _order, step in sorted(self.STEPS, key=lambda item: item[0]):
+            outcome = step(self, attempt)
+            if isinstance(outcome, AuthResult):
+                return outcome
+            attempt = outcome
+        return self._success(attempt, source=source)
 
     def _success(self, attempt: _Attempt, *, source: str = pre_token.AUTHENTICATION) -> AuthResult:
         """Issues the tokens of a completed sign-in (after the PostAuthentication and
-        PreTokenGeneration triggers)."""
+        PreTokenGeneration triggers); a completed sign-in clears the failure count."""
         client = attempt.client
         trigger_events.post_authentication(
             self._rt,
@@ -630,10 +685,20 @@ class AuthFlow:
             client_id=client.id,
             client_metadata=attempt.client_metadata,
         )
+        if attempt.user.failed_attempts or attempt.user.locked_until is not None:
+            user = accounts.mutate(
+                self._rt,
+                attempt.config,
+                self.pool.id,
+                attempt.user.username,
+                accounts.clear_failures,
+            )
+            attempt = attrs.evolve(attempt, user=user)
         grant = Grant(
             auth_time=math.floor(self._rt.now()),
             event_id=events.sign_in_succeeded(self._rt, attempt),
             origin_jti=self._rt.ids.uuid4() if client.settings.enable_token_revocation else None,
+            device_key=attempt.context.get("device_key"),
         )
         tokens = pre_token.issue_tokens(
             self._rt,
@@ -645,6 +710,8 @@ class AuthFlow:
             with_refresh_token=True,
             client_metadata=attempt.client_metadata,
         )
+        for hook in self.ISSUED:
+            tokens = hook(self, attempt, grant, tokens)
         return AuthResult(tokens=tokens)
 
     # -- challenges --------------------------------------------------------------------
@@ -669,7 +736,12 @@ class AuthFlow:
             attempt.client,
             attempt.user.username,
             name,
-            {"admin": attempt.admin, **(state or {}), **events.challenge_state(self._rt, attempt)},
+            {
+                "admin": attempt.admin,
+                "context": dict(attempt.context),
+                **(state or {}),
+                **events.challenge_state(self._rt, attempt),
+            },
         )
         params = {"USER_ID_FOR_SRP": attempt.user.username, **parameters}
         return AuthResult(challenge=Challenge(name, params, None if key else session))
@@ -772,15 +844,18 @@ class AuthFlow:
             **v.string_map("challenge_responses", keyword),
         }
         metadata = v.client_metadata(client_metadata)
+        keyed = None
         if session is None:
-            # Only the SRP verifier steps may come without a session: their SECRET_BLOCK
-            # names the exchange (it is the key the challenge was stored under).
-            if name not in SESSIONLESS_CHALLENGES:
+            # Only the SRP verifier steps (and device SRP) may come without a session: their
+            # SECRET_BLOCK (or user and device) names the exchange, the key it was kept under.
+            keyed = self.SESSION_KEYS.get(name)
+            if keyed is None:
                 raise InvalidParameterError("Missing required parameter Session", field="session")
-            session_key = self._param(answers, "PASSWORD_CLAIM_SECRET_BLOCK")
         else:
-            session_key = v.string("session", session, min_len=20, max_len=2048)
+            v.string("session", session, min_len=20, max_len=2048)
         config, client = self._client(client_id)
+        session_key = session if keyed is None else keyed(self, client, answers)
+        assert session_key is not None
         stored = self._rt.store.get_session(secret_digest(session_key))
         if stored is None or stored.pool_id != self.pool.id or stored.client_id != client.id:
             raise NotAuthorizedError("Invalid session for the user.")
@@ -816,8 +891,18 @@ class AuthFlow:
             raise InvalidParameterError(
                 f"Cannot respond to the {name.value} challenge.", field="challenge_name"
             )
+        context = dict(stored.state.get("context") or {})
+        if answers.get("DEVICE_KEY") and not admin:
+            # Clients may present their device key in any answer before device checks run.
+            context.setdefault("device_key_given", answers["DEVICE_KEY"])
         attempt = _Attempt(
-            config, client, record, admin, metadata, **events.answering(stored.state, name)
+            config,
+            client,
+            record,
+            admin,
+            metadata,
+            context=context,
+            **events.answering(stored.state, name),
         )
         try:
             return handler(self, attempt, stored, answers)
@@ -863,7 +948,7 @@ class AuthFlow:
             return accounts.with_password(self._rt, updated, password, status=UserStatus.CONFIRMED)
 
         record = accounts.mutate(self._rt, config, self.pool.id, record.username, change)
-        return self._success(
+        return self._complete(
             attrs.evolve(attempt, user=record), source=pre_token.NEW_PASSWORD_CHALLENGE
         )
 
@@ -898,6 +983,10 @@ class AuthFlow:
                 raise NotAuthorizedError(
                     f"SecretHash does not match for the client: {client.id}"
                 ) from None
+        if stored.device_key is not None and params.get("DEVICE_KEY") != stored.device_key:
+            # A token bound to a device refreshes only with that device's key (Cognito
+            # answers a missing or different DEVICE_KEY this way).
+            raise NotAuthorizedError("Invalid Refresh Token")
         record = self._rt.store.get_user(self.pool.id, stored.username)
         if record is None:
             raise NotAuthorizedError("Invalid Refresh Token")
@@ -1309,4 +1398,10 @@ AuthFlow.CHALLENGES.update(
 )
 
 # Flows that live in their own modules register themselves in FLOWS and CHALLENGES.
-from cogkit.domain import auth_custom, auth_srp  # noqa: E402, F401
+from cogkit.domain import (  # noqa: E402, F401
+    auth_custom,
+    auth_devices,
+    auth_mfa,
+    auth_passwordless,
+    auth_srp,
+)

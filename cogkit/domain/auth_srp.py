@@ -18,7 +18,7 @@ import attrs
 
 from cogkit.domain import _accounts as accounts
 from cogkit.domain import events
-from cogkit.domain.auth import AuthFlow, AuthResult, Challenge, _Attempt
+from cogkit.domain.auth import AuthFlow, AuthResult, Challenge, _Attempt, secret_block_key
 from cogkit.domain.client import AppClient
 from cogkit.domain.config import UserPoolConfig
 from cogkit.domain.enums import AuthFlowType, ChallengeName, UserStatus
@@ -54,7 +54,14 @@ def _srp_flow(
         return _simulated_challenge(flow, client, username, srp_a)
     # PreAuthentication runs at InitiateAuth, before the verifier challenge.
     flow._pre_authentication(config, client, record, username, metadata)
-    rt = flow._rt
+    attempt = _Attempt(config, client, record, admin, context=flow._start_context(params, admin))
+    return password_verifier(flow, attempt, srp_a)
+
+
+def password_verifier(flow: AuthFlow, attempt: _Attempt, srp_a: str) -> AuthResult:
+    """The ``PASSWORD_VERIFIER`` challenge for a found user's ``SRP_A`` (after the lockout
+    and disabled gates); USER_SRP_AUTH and USER_AUTH's PASSWORD_SRP both end here."""
+    rt, record, client = flow._rt, attempt.user, attempt.client
     if accounts.is_locked(record, rt.now()):
         raise NotAuthorizedError("Password attempts exceeded")
     if not record.enabled:
@@ -74,7 +81,7 @@ def _srp_flow(
         srp_a,
     )
     return flow._challenge(
-        _Attempt(config, client, record, admin),
+        attempt,
         ChallengeName.PASSWORD_VERIFIER,
         {
             "SALT": challenge.salt,
@@ -162,13 +169,10 @@ def _answer_password_verifier(
             return _custom_auth_goes_on(flow, attempt, stored, proved=False)
         events.sign_in_failed(rt, attempt, events.PASSWORD)
         raise NotAuthorizedError("Incorrect username or password.")
-    if record.failed_attempts or record.locked_until is not None:
-        record = accounts.mutate(
-            rt, attempt.config, record.pool_id, record.username, accounts.clear_failures
-        )
     passed = events.password_passed(attrs.evolve(attempt, user=record))
     if custom:
         return _custom_auth_goes_on(flow, passed, stored, proved=True)
+    # The failure count clears when the sign-in completes (after MFA, if any).
     return flow._after_first_factor(passed)
 
 
@@ -182,3 +186,4 @@ def _custom_auth_goes_on(
 
 AuthFlow.FLOWS[AuthFlowType.USER_SRP_AUTH] = _srp_flow
 AuthFlow.CHALLENGES[ChallengeName.PASSWORD_VERIFIER] = _answer_password_verifier
+AuthFlow.SESSION_KEYS[ChallengeName.PASSWORD_VERIFIER] = secret_block_key

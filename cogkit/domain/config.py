@@ -14,6 +14,7 @@ from typing import Any, TypeVar
 import attrs
 
 from cogkit.domain import _validate as v
+from cogkit.domain import security_config as security
 from cogkit.domain.attributes import STANDARD_ATTRIBUTES, SchemaAttribute, build_schema
 from cogkit.domain.enums import (
     AdvancedSecurityMode,
@@ -30,6 +31,7 @@ from cogkit.domain.enums import (
     UserPoolTier,
     VerifiedAttribute,
 )
+from cogkit.domain.security_config import DeviceConfiguration, MfaFactors, SignInPolicy
 from cogkit.domain.triggers import Trigger
 from cogkit.errors import FeatureUnavailableInTierError, InvalidParameterError
 
@@ -153,6 +155,11 @@ class UserPoolConfig:
     email_configuration: Mapping[str, Any] = attrs.field(factory=dict)
     sms_configuration: Mapping[str, Any] = attrs.field(factory=dict)
     lambda_config: LambdaConfig = LambdaConfig()
+    #: Second factors on offer, device tracking (``None``: off) and USER_AUTH's first
+    #: factors: see ``cogkit.domain.security_config``.
+    mfa_factors: MfaFactors = attrs.field(factory=MfaFactors)
+    device_configuration: DeviceConfiguration | None = None
+    sign_in_policy: SignInPolicy = attrs.field(factory=SignInPolicy)
 
     def attribute(self, name: str) -> SchemaAttribute | None:
         for attribute in self.schema:
@@ -418,6 +425,12 @@ def pool_config(
             if len(tags) > 50:
                 raise InvalidParameterError("A user pool can have at most 50 tags", field=name)
             changes[name] = tags
+        elif name == "mfa_factors":
+            changes[name] = security.mfa_factors(value, config.mfa_factors)
+        elif name == "device_configuration":
+            changes[name] = security.device_configuration(value)
+        elif name == "sign_in_policy":
+            changes[name] = security.sign_in_policy(value)
     config = attrs.evolve(config, **changes)
     if (
         config.advanced_security_mode is not AdvancedSecurityMode.OFF
@@ -427,6 +440,7 @@ def pool_config(
         raise FeatureUnavailableInTierError(
             "Threat protection (UserPoolAddOns) requires the PLUS user pool tier."
         )
+    security.check_pool(config)
     if config.username_attributes and config.alias_attributes:
         raise InvalidParameterError(
             "Only one of UsernameAttributes and AliasAttributes can be set in a User Pool.",

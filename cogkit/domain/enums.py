@@ -8,14 +8,17 @@ __all__ = [
     "AdvancedSecurityMode",
     "AliasAttribute",
     "AttributeType",
+    "AuthFactor",
     "AuthFlowType",
     "ChallengeName",
     "DefaultEmailOption",
     "DeletionProtection",
+    "DeviceRememberedStatus",
     "ExplicitAuthFlow",
     "LambdaVersion",
     "MessageAction",
     "MfaConfiguration",
+    "MfaFactor",
     "PreventUserExistenceErrors",
     "RecoveryOption",
     "TimeUnit",
@@ -169,3 +172,25 @@ class ChallengeName(StrEnum):
 class MessageAction(StrEnum):
     RESEND = "RESEND"
     SUPPRESS = "SUPPRESS"
+
+
+class MfaFactor(StrEnum):
+    """A second factor a user can enable (``UserMFASettingList`` entries)."""
+
+    SMS_MFA = "SMS_MFA"
+    SOFTWARE_TOKEN_MFA = "SOFTWARE_TOKEN_MFA"
+    EMAIL_OTP = "EMAIL_OTP"
+
+
+class AuthFactor(StrEnum):
+    """A first factor of choice-based sign-in (``AllowedFirstAuthFactors``)."""
+
+    PASSWORD = "PASSWORD"
+    EMAIL_OTP = "EMAIL_OTP"
+    SMS_OTP = "SMS_OTP"
+    WEB_AUTHN = "WEB_AUTHN"
+
+
+class DeviceRememberedStatus(StrEnum):
+    REMEMBERED = "remembered"
+    NOT_REMEMBERED = "not_remembered"

@@ -82,16 +82,21 @@ def compose_code(
     purpose: Purpose,
     client_id: str | None = None,
     client_metadata: Mapping[str, str] | None = None,
+    template: tuple[str, str | None] | None = None,
 ) -> Composed:
-    """The message that will carry a code to ``attribute``: the pool's verification
-    template, as the CustomMessage trigger leaves it (``client_id`` ``None`` for admin
-    calls)."""
+    """The message that will carry a code to ``attribute``: ``template`` (text, email
+    subject) or the pool's verification template, as the CustomMessage trigger leaves it
+    (``client_id`` ``None`` for admin calls)."""
     channel = channel_for(attribute)
-    template = config.verification
-    if channel is Channel.SMS:
-        text, subject = template.sms_message, None
+    verification = config.verification
+    if template is not None:
+        text, subject = template
+    elif channel is Channel.SMS:
+        text, subject = verification.sms_message, None
     else:
-        text, subject = template.email_message, template.email_subject
+        text, subject = verification.email_message, verification.email_subject
+    if channel is Channel.SMS:
+        subject = None
     return trigger_events.compose(
         rt,
         config,
@@ -127,9 +132,14 @@ def send_code(
     client_id: str | None = None,
     client_metadata: Mapping[str, str] | None = None,
     composed: Composed | None = None,
+    template: tuple[str, str | None] | None = None,
 ) -> CodeDelivery:
     """Makes a code, keeps its digest for ``store_purpose`` and sends it to ``attribute``
-    (in the message ``composed`` beforehand, or composed now)."""
+    (in the message ``composed`` beforehand, or composed now).
+
+    ``template`` (text with ``{####}``, email subject) replaces the pool's verification
+    message, as MFA and sign-in codes do.
+    """
     destination = user.attributes[attribute]
     if composed is None:
         composed = compose_code(
@@ -140,6 +150,7 @@ def send_code(
             purpose=purpose,
             client_id=client_id,
             client_metadata=client_metadata,
+            template=template,
         )
     code = rt.codes.new_code(purpose.value)
     now = rt.now()

@@ -23,6 +23,7 @@ from cogkit.domain.attributes import VERIFIED_FLAGS
 from cogkit.domain.client import AppClient
 from cogkit.domain.client_oauth import check_oauth_settings
 from cogkit.domain.config import ClientSettings, UserPoolConfig, client_config, pool_config
+from cogkit.domain.devices import PoolDevices
 from cogkit.domain.domains import (
     PoolDomains,
     hosted_base_url,
@@ -34,6 +35,7 @@ from cogkit.domain.events import AuthEvents
 from cogkit.domain.filters import parse_filter
 from cogkit.domain.groups import PoolGroups
 from cogkit.domain.imports import ImportJobs
+from cogkit.domain.mfa import PoolMfa
 from cogkit.domain.pool_admin import PoolAdministration
 from cogkit.domain.resource_servers import PoolResourceServers
 from cogkit.domain.trigger_events import Composed
@@ -77,7 +79,14 @@ class PoolDescription:
 
 
 class UserPool(
-    PoolAdministration, PoolGroups, PoolResourceServers, PoolDomains, ImportJobs, AuthEvents
+    PoolAdministration,
+    PoolGroups,
+    PoolResourceServers,
+    PoolDomains,
+    ImportJobs,
+    AuthEvents,
+    PoolMfa,
+    PoolDevices,
 ):
     """One user pool.  Get it from ``Cognito.create_user_pool`` or ``Cognito.user_pool``."""
 

@@ -238,6 +238,18 @@ class Cognito(ServiceDomains):
         client = self._rt.client(client_id)
         return UserPool(self._rt, client.pool_id)
 
+    def pool_for_session(self, session: str) -> UserPool:
+        """The pool a challenge session belongs to (``AssociateSoftwareToken`` and
+        ``VerifySoftwareToken`` name no pool); NotAuthorized for an unknown session."""
+        from cogkit.errors import NotAuthorizedError
+        from cogkit.services.codes import secret_digest
+
+        v.string("session", session, min_len=20, max_len=2048)
+        stored = self._rt.store.get_session(secret_digest(session))
+        if stored is None or self._rt.store.get_pool(stored.pool_id) is None:
+            raise NotAuthorizedError("Invalid session for the user.")
+        return UserPool(self._rt, stored.pool_id)
+
     def pool_for_token(self, token: str) -> UserPool:
         """The pool that issued a token, read from its ``iss`` (not yet verified)."""
         from cogkit.domain.tokens import TokenVerificationError

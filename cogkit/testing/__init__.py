@@ -13,8 +13,9 @@ from cogkit.domain.service import Cognito
 from cogkit.services.clock import FrozenClock
 from cogkit.services.passwords import PasswordProfile
 from cogkit.services.tokens import SharedKeyPool
+from cogkit.services.totp import code_at
 
-__all__ = ["make_cognito"]
+__all__ = ["make_cognito", "totp_code"]
 
 
 def make_cognito(**options: Any) -> Cognito:
@@ -25,3 +26,9 @@ def make_cognito(**options: Any) -> Cognito:
         options.setdefault("password_profile", PasswordProfile.CHEAP)
     options.setdefault("keys", SharedKeyPool())
     return Cognito(**options)
+
+
+def totp_code(secret: str, at: float) -> str:
+    """The code an authenticator app loaded with ``secret`` (``associate_software_token``'s
+    ``secret_code``) shows at ``at`` (epoch seconds, e.g. ``svc.clock.now()``)."""
+    return code_at(secret, at)

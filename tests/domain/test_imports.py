@@ -269,7 +269,11 @@ def test_an_mfa_enabled_row_needs_a_phone_number(svc: Cognito) -> None:
 def test_mfa_enabled_must_match_the_pools_mfa_setting(
     svc: Cognito, mfa: str, row_value: str
 ) -> None:
-    pool = svc.create_user_pool("app", auto_verified_attributes=["email"], mfa_configuration=mfa)
+    # An MFA-required pool must offer a factor; imported MFA users get SMS MFA.
+    factors = {"sms": True} if mfa == "ON" else None
+    pool = svc.create_user_pool(
+        "app", auto_verified_attributes=["email"], mfa_configuration=mfa, mfa_factors=factors
+    )
     row = person("ann", phone_number="+14325551212", **{"cognito:mfa_enabled": row_value})
     job = run(pool, csv_text(pool, row))
     assert job.failed_users == 1
@@ -277,7 +281,9 @@ def test_mfa_enabled_must_match_the_pools_mfa_setting(
 
 
 def test_users_in_an_mfa_required_pool_import_with_mfa_on(svc: Cognito) -> None:
-    pool = svc.create_user_pool("app", auto_verified_attributes=["email"], mfa_configuration="ON")
+    pool = svc.create_user_pool(
+        "app", auto_verified_attributes=["email"], mfa_configuration="ON", mfa_factors={"sms": True}
+    )
     row = person("ann", phone_number="+14325551212", **{"cognito:mfa_enabled": "true"})
     assert run(pool, csv_text(pool, row)).imported_users == 1
 
