@@ -10,7 +10,7 @@ from cogkit.aws._model import epoch
 from cogkit.domain.attributes import SchemaAttribute
 from cogkit.domain.auth import AuthResult
 from cogkit.domain.client import AppClient
-from cogkit.domain.config import ClientSettings, LambdaConfig, UserPoolConfig
+from cogkit.domain.config import RESET, ClientSettings, LambdaConfig, UserPoolConfig
 from cogkit.domain.enums import TimeUnit
 from cogkit.domain.messages import CodeDelivery
 from cogkit.domain.pool import PoolDescription
@@ -225,6 +225,9 @@ _POOL_RESETS: dict[str, Any] = {
     "lambda_config": {},
     "device_configuration": False,
     "sign_in_policy": {},
+    "sms_authentication_message": RESET,
+    "account_recovery": RESET,
+    "unused_account_validity_days": RESET,
 }
 _DEVICE = (
     ("ChallengeRequiredOnNewDevice", "challenge_required_on_new_device"),
@@ -387,9 +390,7 @@ def pool_config_in(params: Mapping[str, Any], *, creating: bool) -> dict[str, An
             )
         config["advanced_security_mode"] = add_ons["AdvancedSecurityMode"]
     if not creating:
-        # fidelity: SmsAuthenticationMessage, AccountRecoverySetting and the legacy
-        # UnusedAccountValidityDays keep their value when an update omits them (the domain
-        # cannot unset them); every other member goes back to its default as in Cognito.
+        # Every member an update omits goes back to its default, as in Cognito.
         config = {**_POOL_RESETS, **config}
     return config
 
@@ -539,11 +540,12 @@ def client_settings_in(
         {name: units[wire] for wire, name in _UNITS if wire in units} if units is not None else None
     )
     if updating:
-        # fidelity: ReadAttributes, WriteAttributes and DefaultRedirectURI keep their value
-        # when an update omits them (the domain cannot unset them).
+        # Every member an update omits goes back to its default, as in Cognito.
         defaults = ClientSettings(name=str(params.get("ClientName") or "-"))
         for name in _CLIENT_RESETS:
             settings.setdefault(name, getattr(defaults, name))
+        for name in ("read_attributes", "write_attributes", "default_redirect_uri"):
+            settings.setdefault(name, RESET)
         for wire, name in _VALIDITIES:
             if wire in params:
                 continue

@@ -47,6 +47,25 @@ __all__ = [
 
 T = TypeVar("T")
 
+
+class _Reset:
+    """The value that sets a setting back to its default (as an update that omits a member
+    does in Cognito)."""
+
+    def __repr__(self) -> str:
+        return "RESET"
+
+
+#: Pass as a setting's value to set it back to its default.
+RESET: Any = _Reset()
+
+
+def _default_of(cls: type, name: str) -> Any:
+    default: Any = attrs.fields_dict(cls)[name].default
+    factory = getattr(default, "factory", None)  # an attrs.Factory default
+    return factory() if callable(factory) else default
+
+
 #: Cognito's password symbol set (plus inner spaces, which count as symbols).
 PASSWORD_SYMBOLS = frozenset("^$*.[]{}()?\"!@#%&/\\,><':;|_~`=+- ")
 
@@ -382,6 +401,9 @@ def pool_config(
     for name, value in given.items():
         if value is None:
             continue
+        if value is RESET:
+            changes[name] = _default_of(UserPoolConfig, name)
+            continue
         if name == "password_policy":
             changes[name] = _password_policy(value)
         elif name == "username_attributes":
@@ -581,6 +603,9 @@ def client_config(
         changes[unit_map[key]] = v.enum(f"token_validity_units.{key}", value, TimeUnit)
     for name, value in given.items():
         if value is None:
+            continue
+        if value is RESET:
+            changes[name] = _default_of(ClientSettings, name)
             continue
         if name == "name":
             changes[name] = v.string(

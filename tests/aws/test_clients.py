@@ -274,3 +274,22 @@ def test_update_user_pool_client_resets_a_validity_in_the_unit_given(aws: Aws) -
     assert client["TokenValidityUnits"]["AccessToken"] == "hours"
     assert client["RefreshTokenValidity"] == 30 * 24
     assert client["TokenValidityUnits"]["RefreshToken"] == "hours"
+
+
+def test_update_user_pool_client_resets_permissions_and_redirect_when_not_given(aws: Aws) -> None:
+    client_id = aws.new_client(
+        "narrow",
+        ReadAttributes=["email"],
+        WriteAttributes=["email"],
+        CallbackURLs=["https://app.example.com/cb"],
+        DefaultRedirectURI="https://app.example.com/cb",
+    )
+    client = aws.idp.update_user_pool_client(
+        UserPoolId=aws.pool_id,
+        ClientId=client_id,
+        ClientName="narrow",
+        CallbackURLs=["https://app.example.com/cb"],
+    )["UserPoolClient"]
+    assert "ReadAttributes" not in client
+    assert "WriteAttributes" not in client
+    assert "DefaultRedirectURI" not in client

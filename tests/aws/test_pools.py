@@ -388,3 +388,17 @@ def test_update_user_pool_resets_the_mfa_configuration_when_not_given(aws: Aws) 
     pool = aws.idp.describe_user_pool(UserPoolId=aws.pool_id)["UserPool"]
     assert pool["DeletionProtection"] == "INACTIVE"
     assert pool["MfaConfiguration"] == "OFF"
+
+
+def test_update_user_pool_resets_recovery_and_sms_message_when_not_given(idp: Any) -> None:
+    pool_id = idp.create_user_pool(
+        PoolName="resets",
+        SmsAuthenticationMessage="Your code: {####}",
+        AccountRecoverySetting={"RecoveryMechanisms": [{"Priority": 1, "Name": "admin_only"}]},
+        AdminCreateUserConfig={"UnusedAccountValidityDays": 3},
+    )["UserPool"]["Id"]
+    idp.update_user_pool(UserPoolId=pool_id)
+    pool = idp.describe_user_pool(UserPoolId=pool_id)["UserPool"]
+    assert "SmsAuthenticationMessage" not in pool
+    assert "AccountRecoverySetting" not in pool
+    assert pool["AdminCreateUserConfig"]["UnusedAccountValidityDays"] == 7
