@@ -130,7 +130,7 @@ class MemoryStore:
 
     def list_pools(self, *, after: str | None, limit: int) -> Sequence[PoolRecord]:
         with self._lock:
-            return [self._pools[i] for i in _smallest(self._pools, after, limit)]
+            return [self._pools[i] for i in _page(sorted(self._pools), after, limit)]
 
     # -- clients -----------------------------------------------------------------------
 
@@ -158,7 +158,8 @@ class MemoryStore:
         self, pool_id: str, *, after: str | None, limit: int
     ) -> Sequence[ClientRecord]:
         with self._lock:
-            return _of_pool(self._clients, pool_id, after, limit)
+            ids = sorted(c.id for c in self._clients.values() if c.pool_id == pool_id)
+            return [self._clients[i] for i in _page(ids, after, limit)]
 
     # -- users -------------------------------------------------------------------------
 
@@ -734,11 +735,12 @@ def _replace(
     one is at ``expected_version`` and agrees with ``record`` on the fields ``also``
     names; the fields ``keep`` names keep their stored values."""
     current = _expect(records.get(key), expected_version, what)
-    if any(getattr(current, name) != getattr(record, name) for name in also):
+    if also and any(getattr(current, name) != getattr(record, name) for name in also):
         raise StoreConflictError(f"{what} changed or vanished")
-    kept: dict[str, Any] = {name: getattr(current, name) for name in keep}
+    if keep:
+        record = attrs.evolve(cast(Any, record), **{name: getattr(current, name) for name in keep})
     # (mypy's attrs plugin refuses evolve() on a type variable; records are attrs classes.)
-    stored: _V = attrs.evolve(cast(Any, record), version=expected_version + 1, **kept)
+    stored: _V = attrs.evolve(cast(Any, record), version=expected_version + 1)
     records[key] = stored
     return stored
 
@@ -752,9 +754,18 @@ def _smallest(keys: Iterable[_K], after: _K | None, limit: int) -> list[_K]:
 
 def _of_pool(records: Mapping[str, _P], pool_id: str, after: str | None, limit: int) -> list[_P]:
     """The pool's records in a service-wide mapping, by key, the next ``limit`` past
-    ``after``."""
-    keys = (key for key, record in records.items() if record.pool_id == pool_id)
-    return [records[key] for key in _smallest(keys, after, limit)]
+    ``after`` (a heap over the mapping: no sort of every pool's records)."""
+    if limit <= 0:
+        return []
+    keys = heapq.nsmallest(
+        limit,
+        (
+            key
+            for key, record in records.items()
+            if record.pool_id == pool_id and (after is None or key > after)
+        ),
+    )
+    return [records[key] for key in keys]
 
 
 def _remove_sorted(values: list[str], value: str) -> None:
