@@ -64,7 +64,6 @@ if TYPE_CHECKING:
 __all__ = ["AuthFlow", "AuthResult", "Challenge", "SignUpResult"]
 
 CONFIRMATION_TTL = 24 * 3600
-FORGOT_PASSWORD_TTL = 3600
 VERIFICATION_TTL = 24 * 3600
 
 
@@ -1097,16 +1096,7 @@ class AuthFlow(MfaCalls, DeviceCalls):
         if migrated is not None:
             # Made only now that the reset can go ahead: nothing is left of a failed one.
             record = migrated.commit(self)
-        delivery = messages.send_code(
-            self._rt,
-            config,
-            record,
-            attribute=attribute,
-            purpose=Purpose.FORGOT_PASSWORD,
-            store_purpose="forgot_password",
-            ttl=FORGOT_PASSWORD_TTL,
-            composed=composed,
-        )
+        delivery = messages.send_reset_code(self._rt, config, record, attribute, composed=composed)
         events.record(self._rt, config, record, events.EventType.FORGOT_PASSWORD, client=client)
         return delivery
 

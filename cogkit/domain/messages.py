@@ -28,6 +28,8 @@ from cogkit.stores.records import CodeRecord, UserRecord
 
 __all__ = ["CodeDelivery"]
 
+#: How long a password-reset code is valid (``ForgotPassword``, ``AdminResetUserPassword``).
+RESET_CODE_TTL = 3600
 #: Wrong guesses allowed against one code before it stops being accepted.
 # fidelity: Cognito limits code attempts per user per hour (ConfirmSignUp 15/h,
 # ConfirmForgotPassword 5-20/h, by its undocumented quotas); cogkit counts wrong guesses
@@ -214,3 +216,26 @@ def consume(rt: Runtime, record: CodeRecord) -> None:
 def discard(rt: Runtime, record: CodeRecord) -> None:
     """Removes a code whose work is done (the change it allowed is idempotent)."""
     rt.store.take_code(record.pool_id, record.username, record.purpose, record.digest)
+
+
+def send_reset_code(
+    rt: Runtime,
+    config: UserPoolConfig,
+    user: UserRecord,
+    attribute: str,
+    *,
+    composed: Composed | None = None,
+    client_id: str | None = None,
+) -> CodeDelivery:
+    """Sends the code ``ConfirmForgotPassword`` accepts to ``attribute`` (valid an hour)."""
+    return send_code(
+        rt,
+        config,
+        user,
+        attribute=attribute,
+        purpose=Purpose.FORGOT_PASSWORD,
+        store_purpose="forgot_password",
+        ttl=RESET_CODE_TTL,
+        composed=composed,
+        client_id=client_id,
+    )

@@ -357,21 +357,29 @@ class MfaCalls:
                 "Give either an access token or a session, not both.", field="access_token"
             )
 
+    def _software_token_user(
+        self, access_token: str | None, session: str | None
+    ) -> tuple[UserPoolConfig, SessionRecord | None, UserRecord]:
+        """The pool configuration, the MFA_SETUP session (``None`` with an access token) and
+        the user a software-token call is made for; the pool must offer TOTP."""
+        self._one_authority(access_token, session)
+        stored: SessionRecord | None = None
+        if access_token is not None:
+            config, _client, record = self._access(access_token)
+        else:
+            assert session is not None
+            config, stored, record = self._setup_session(session)
+        if not config.mfa_factors.software_token:
+            raise SoftwareTokenMFANotFoundError(POOL_TOTP_OFF)
+        return config, stored, record
+
     def associate_software_token(
         self, access_token: str | None = None, *, session: str | None = None
     ) -> SoftwareTokenAssociation:
         """``AssociateSoftwareToken``: a new TOTP secret (32 bytes, base32) for the user,
         replacing any secret not yet verified; a verified one stays in force until its
         successor is verified."""
-        self._one_authority(access_token, session)
-        if access_token is not None:
-            config, _client, record = self._access(access_token)
-            stored = None
-        else:
-            assert session is not None
-            config, stored, record = self._setup_session(session)
-        if not config.mfa_factors.software_token:
-            raise SoftwareTokenMFANotFoundError(POOL_TOTP_OFF)
+        config, stored, record = self._software_token_user(access_token, session)
         secret = totp.new_secret(self._rt.ids)
         accounts.mutate(
             self._rt,
@@ -397,15 +405,7 @@ class MfaCalls:
         v.string("user_code", user_code, min_len=6, max_len=6, pattern=r"[0-9]+")
         if friendly_device_name is not None:
             v.string("friendly_device_name", friendly_device_name, max_len=131072)
-        self._one_authority(access_token, session)
-        if access_token is not None:
-            config, _client, record = self._access(access_token)
-            stored = None
-        else:
-            assert session is not None
-            config, stored, record = self._setup_session(session)
-        if not config.mfa_factors.software_token:
-            raise SoftwareTokenMFANotFoundError(POOL_TOTP_OFF)
+        config, stored, record = self._software_token_user(access_token, session)
         now = self._rt.now()
 
         def verify(current: UserRecord) -> UserRecord:

@@ -23,7 +23,6 @@ from cogkit.domain.attributes import (
 from cogkit.domain.config import UserPoolConfig
 from cogkit.domain.enums import RecoveryOption, UserStatus
 from cogkit.errors import InvalidParameterError, NotAuthorizedError, StoreConflictError
-from cogkit.services.delivery import Purpose
 from cogkit.stores.records import PoolRecord, UserRecord
 
 if TYPE_CHECKING:
@@ -31,7 +30,6 @@ if TYPE_CHECKING:
 
 #: Custom attributes one AddCustomAttributes call may add.
 MAX_ADDED_PER_CALL = 25
-FORGOT_PASSWORD_TTL = 3600
 
 
 class PoolAdministration:
@@ -145,15 +143,7 @@ class PoolAdministration:
                 current, status=UserStatus.RESET_REQUIRED.value, modified_at=self._rt.now()
             ),
         )
-        messages.send_code(
-            self._rt,
-            config,
-            record,
-            attribute=attribute,
-            purpose=Purpose.FORGOT_PASSWORD,
-            store_purpose="forgot_password",
-            ttl=FORGOT_PASSWORD_TTL,
-        )
+        messages.send_reset_code(self._rt, config, record, attribute)
 
     # -- tags --------------------------------------------------------------------------
 
