@@ -14,10 +14,11 @@ from collections.abc import Callable, Mapping
 from typing import Any
 
 import attrs
+from botocore.model import OperationModel
 
 from cogkit.aws import _model
 from cogkit.domain.service import Cognito
-from cogkit.errors import CogkitError, CognitoError, InvalidParameterError
+from cogkit.errors import CogkitError, CognitoError, InvalidParameterError, StoreConflictError
 
 __all__ = ["Call", "Dispatcher", "WireResponse", "operation"]
 
@@ -115,6 +116,17 @@ def _wire_message(exc: CognitoError) -> str:
     return message
 
 
+def _contention_error(operation: OperationModel) -> WireResponse:
+    """What AWS answers when a write keeps losing to concurrent writers: the operation's
+    ConcurrentModificationException where its model lists one, else TooManyRequestsException
+    (botocore retries both as throttling), else InternalErrorException."""
+    listed = {shape.name for shape in operation.error_shapes}
+    for code in ("ConcurrentModificationException", "TooManyRequestsException"):
+        if code in listed:
+            return _error(code, "Too many concurrent changes; try again.")
+    return _error("InternalErrorException", "cogkit could not complete the request.", 500)
+
+
 class Dispatcher:
     """Answers AWS JSON 1.1 requests for cognito-idp (and cognito-identity) from cogkit.
 
@@ -180,6 +192,9 @@ class Dispatcher:
                 result = handler(Call(self._resolve(region), params, region, name, base_url))
         except CognitoError as exc:
             return _error(exc.code, _wire_message(exc), exc.status)
+        except StoreConflictError as exc:
+            log.warning("%s gave up under contention: %s", name, exc.message)
+            return _contention_error(operation_model)
         except CogkitError as exc:
             log.error("%s failed inside cogkit: %s", name, exc.message)
             return _error("InternalErrorException", "cogkit could not complete the request.", 500)

@@ -14,7 +14,7 @@ from cogkit import Cognito
 from cogkit.aws import Dispatcher, WireResponse, implemented
 from cogkit.aws import _dispatch as dispatch_module
 from cogkit.aws._dispatch import operation
-from cogkit.errors import StoreConflictError
+from cogkit.errors import ConfigurationError, StoreConflictError
 from cogkit.testing import make_cognito
 from tests.aws.helpers import service_model
 
@@ -342,10 +342,10 @@ def test_an_unexpected_failure_is_an_internal_error_without_details(
 def test_a_cogkit_failure_that_is_not_cognitos_is_an_internal_error(
     dispatcher: Dispatcher, monkeypatch: pytest.MonkeyPatch, caplog: pytest.LogCaptureFixture
 ) -> None:
-    def conflicted(call: Any) -> None:
-        raise StoreConflictError("user ann is being changed by too many writers at once")
+    def misconfigured(call: Any) -> None:
+        raise ConfigurationError("the store at sqlite:///x.db has schema version 9")
 
-    monkeypatch.setitem(dispatch_module.HANDLERS, ("cognito-idp", "ListUserPools"), conflicted)
+    monkeypatch.setitem(dispatch_module.HANDLERS, ("cognito-idp", "ListUserPools"), misconfigured)
     with caplog.at_level(logging.CRITICAL, logger="cogkit.aws"):
         response = call(dispatcher, IDP + "ListUserPools", {"MaxResults": 5})
     assert response.status == 500
@@ -353,6 +353,52 @@ def test_a_cogkit_failure_that_is_not_cognitos_is_an_internal_error(
         "InternalErrorException",
         "cogkit could not complete the request.",
     )
+
+
+@pytest.mark.parametrize(
+    ("operation", "params", "expected"),
+    [
+        # UpdateUserPool lists ConcurrentModificationException: AWS's word for this.
+        (
+            "UpdateUserPool",
+            {"UserPoolId": "us-east-1_abcdefghi"},
+            "ConcurrentModificationException",
+        ),
+        # AdminUpdateUserAttributes does not, but lists TooManyRequestsException.
+        (
+            "AdminUpdateUserAttributes",
+            {"UserPoolId": "us-east-1_abcdefghi", "Username": "ann", "UserAttributes": []},
+            "TooManyRequestsException",
+        ),
+    ],
+)
+def test_a_write_that_keeps_losing_to_concurrent_writers_is_retryable(
+    dispatcher: Dispatcher,
+    monkeypatch: pytest.MonkeyPatch,
+    operation: str,
+    params: dict[str, Any],
+    expected: str,
+) -> None:
+    def conflicted(call: Any) -> None:
+        raise StoreConflictError("user ann is being changed by too many writers at once")
+
+    monkeypatch.setitem(dispatch_module.HANDLERS, ("cognito-idp", operation), conflicted)
+    response = call(dispatcher, IDP + operation, params)
+    assert response.status == 400
+    assert error(response) == (expected, "Too many concurrent changes; try again.")
+
+
+def test_contention_in_an_operation_without_a_retryable_error_is_an_internal_error(
+    dispatcher: Dispatcher, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    def conflicted(call: Any) -> None:
+        raise StoreConflictError("changed meanwhile")
+
+    # SetUserSettings lists neither ConcurrentModification nor TooManyRequests.
+    monkeypatch.setitem(dispatch_module.HANDLERS, ("cognito-idp", "SetUserSettings"), conflicted)
+    response = call(dispatcher, IDP + "SetUserSettings", {"AccessToken": "x", "MFAOptions": []})
+    assert response.status == 500
+    assert error(response)[0] == "InternalErrorException"
 
 
 def test_the_region_given_reaches_the_service(monkeypatch: pytest.MonkeyPatch) -> None:
