@@ -192,6 +192,8 @@ class CognitoServer:
         )
         self.host = host
         self.port = int(self._server.effective_port)
+        self._closing = threading.Lock()
+        self._closed = False
 
     @property
     def url(self) -> str:
@@ -226,9 +228,17 @@ class CognitoServer:
             for channel in list(server._map.values()):
                 channel.close()
 
-        server.trigger.pull_trigger(close_channels)
+        # The serving loop may run the thunk and close the trigger before this call
+        # returns; the lock keeps ``close`` from closing it under our feet.
+        with self._closing:
+            if not self._closed:
+                server.trigger.pull_trigger(close_channels)
 
     def close(self) -> None:
+        with self._closing:
+            if self._closed:
+                return
+            self._closed = True
         self._server.close()
         self._server.task_dispatcher.shutdown()
         self.service.close()

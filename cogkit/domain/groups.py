@@ -125,9 +125,7 @@ class PoolGroups:
         if precedence is not None:
             _precedence(precedence)
         self._state()
-        if len(self._rt.store.list_groups(self.id, after=None, limit=self.MAX_GROUPS)) >= (
-            self.MAX_GROUPS
-        ):
+        if self._rt.store.count_groups(self.id) >= self.MAX_GROUPS:
             raise LimitExceededError(f"A user pool can have at most {self.MAX_GROUPS} groups.")
         now = self._rt.now()
         record = GroupRecord(

@@ -253,6 +253,10 @@ class GroupStore(Protocol):
         """Groups ordered by name."""
         ...
 
+    def count_groups(self, pool_id: str) -> int:
+        """How many groups the pool has (the pool's group quota is checked with it)."""
+        ...
+
     def add_member(self, pool_id: str, group: str, username: str) -> bool:
         """``False`` when already a member; ``StoreConflictError`` when the group or the
         user does not exist."""

@@ -515,6 +515,10 @@ class MemoryStore:
             names = _page(data.group_names, after, limit)
             return [data.groups[n] for n in names]
 
+    def count_groups(self, pool_id: str) -> int:
+        data = self._data.get(pool_id)
+        return 0 if data is None else len(data.groups)
+
     def add_member(self, pool_id: str, group: str, username: str) -> bool:
         with self._lock:
             data = self._pool(pool_id)

@@ -661,8 +661,9 @@ def _q_claim_holder(_dialect: str) -> _Spec:
     return _Spec(sa.select(c.c.username).where(*_where_key(c, "pool_id", "claim")))
 
 
-def _q_count_users(_dialect: str) -> _Spec:
-    query = sa.select(sa.func.count()).select_from(users).where(*_where_key(users, "pool_id"))
+def _q_count(_dialect: str, table: sa.Table) -> _Spec:
+    """Rows of one pool in ``table``."""
+    query = sa.select(sa.func.count()).select_from(table).where(*_where_key(table, "pool_id"))
     return _Spec(query)
 
 
@@ -1505,7 +1506,10 @@ class SQLStore:
 
     @_translated
     def count_users(self, pool_id: str) -> int:
-        rows = self._rows(_q_count_users, {"pool_id": pool_id})
+        return self._count(users, pool_id)
+
+    def _count(self, table: sa.Table, pool_id: str) -> int:
+        rows = self._rows(_q_count, {"pool_id": pool_id}, table)
         return int(rows[0][0]) if rows else 0
 
     @_translated
@@ -1678,6 +1682,10 @@ class SQLStore:
     @_translated
     def list_groups(self, pool_id: str, *, after: str | None, limit: int) -> Sequence[GroupRecord]:
         return self._list(GroupRecord, {"pool_id": pool_id}, after, limit)
+
+    @_translated
+    def count_groups(self, pool_id: str) -> int:
+        return self._count(groups, pool_id)
 
     @_translated
     def add_member(self, pool_id: str, group: str, username: str) -> bool:

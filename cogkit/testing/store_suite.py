@@ -672,6 +672,10 @@ class StoreConformance:
         first = pooled.list_groups(POOL, after=None, limit=3)
         rest = pooled.list_groups(POOL, after=first[-1].name, limit=3)
         assert [g.name for g in (*first, *rest)] == ["a", "b", "c", "d"]
+        assert pooled.count_groups(POOL) == 4
+        assert pooled.count_groups(OTHER_POOL) == 0
+        pooled.delete_group(POOL, "b")
+        assert pooled.count_groups(POOL) == 3
 
     def test_members_are_added_once_and_listed_in_order(self, pooled: Store) -> None:
         self._users(pooled, "bob", "ann", "cy")
