@@ -683,6 +683,8 @@ class AuthFlow(MfaCalls, DeviceCalls):
             attempt.user,
             client_id=client.id,
             client_metadata=attempt.client_metadata,
+            # Set by the new-device step when this sign-in hands out a device key.
+            new_device_used="new_device" in attempt.context,
         )
         if attempt.user.failed_attempts or attempt.user.locked_until is not None:
             user = accounts.mutate(

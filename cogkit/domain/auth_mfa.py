@@ -110,6 +110,8 @@ def send_code(
         ttl=attempt.client.settings.auth_session_validity * 60,
         extra={"session": secret_digest(result.challenge.session)},
         template=template,
+        client_id=attempt.client.id,
+        client_metadata=attempt.client_metadata,
     )
     return result
 

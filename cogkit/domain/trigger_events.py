@@ -272,12 +272,16 @@ def post_authentication(
     *,
     client_id: str,
     client_metadata: Mapping[str, str] | None,
+    new_device_used: bool,
 ) -> None:
     """``PostAuthentication_Authentication``, before the tokens are issued; raising means
-    no tokens.  (``newDeviceUsed`` comes with device tracking, which cogkit lacks.)"""
+    no tokens.  ``newDeviceUsed`` is set only in pools that remember devices."""
     found = handler_for(rt, config, record.pool_id, Trigger.POST_AUTHENTICATION)
     if found is None:
         return
+    request: dict[str, Any] = {"userAttributes": user_attributes(config, record)}
+    if config.device_configuration is not None:
+        request["newDeviceUsed"] = new_device_used
     invoke(
         rt,
         config,
@@ -287,7 +291,7 @@ def post_authentication(
         found=found,
         username=record.username,
         client_id=client_id,
-        request=with_metadata({"userAttributes": user_attributes(config, record)}, client_metadata),
+        request=with_metadata(request, client_metadata),
         response={},
     )
 

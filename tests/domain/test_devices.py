@@ -27,7 +27,7 @@ from cogkit.errors import (
 )
 from cogkit.testing.srp import SrpClient, SrpDeviceClient
 from tests.domain.conftest import MfaKit, mfa_pool
-from tests.helpers import PASSWORD, raises
+from tests.helpers import PASSWORD, Recorder, raises
 
 ALWAYS = {"challenge_required_on_new_device": True}
 
@@ -217,6 +217,14 @@ def test_proving_the_device_signs_in_with_tokens_bound_to_it(dkit: MfaKit) -> No
     assert done.tokens is not None
     assert done.tokens.new_device_metadata is None
     assert dkit.pool.verify(done.tokens.access_token)["device_key"] == device.device_key
+
+
+def test_post_authentication_is_told_whether_the_device_is_new(dkit: MfaKit) -> None:
+    handler = dkit.pool.trigger("PostAuthentication", Recorder())
+    device = _confirmed_device(dkit)
+    _prove_device(dkit, _with_device(dkit, device), device)
+    assert [e["request"]["newDeviceUsed"] for e in handler.events] == [True, False]
+    assert list(handler.events[0]["request"]) == ["userAttributes", "newDeviceUsed"]
 
 
 def test_device_srp_can_be_answered_without_the_session(dkit: MfaKit) -> None:

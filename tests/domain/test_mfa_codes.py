@@ -15,7 +15,7 @@ from cogkit.errors import (
 from cogkit.testing import make_cognito
 from cogkit.testing.srp import SrpClient
 from tests.domain.conftest import PHONE, MfaKit, mfa_pool
-from tests.helpers import PASSWORD, raises
+from tests.helpers import PASSWORD, Recorder, raises
 
 
 def _sms_user(kit: MfaKit, username: str = "ann") -> None:
@@ -74,6 +74,31 @@ def test_the_sms_code_uses_the_pools_authentication_message(svc: Cognito) -> Non
     kit.start()
     message = kit.svc.outbox.last(to=PHONE)
     assert message.text == f"Sign-in code: {message.code}"
+
+
+def test_custom_message_rewrites_the_sms_mfa_code_as_authentication(mfa: MfaKit) -> None:
+    _sms_user(mfa)
+    handler = mfa.pool.trigger("CustomMessage", Recorder({"smsMessage": "Code {####} for you"}))
+    result = mfa.start()
+    event = handler.event
+    assert event["triggerSource"] == "CustomMessage_Authentication"
+    assert event["callerContext"]["clientId"] == mfa.client.id
+    assert event["request"]["codeParameter"] == "{####}"
+    message = mfa.svc.outbox.last(to=PHONE)
+    assert message.text == f"Code {message.code} for you"
+    assert _answer(mfa, result, "SMS_MFA_CODE", message.code).tokens is not None
+
+
+def test_a_custom_sms_sender_gets_the_mfa_code_instead_of_the_outbox(mfa: MfaKit) -> None:
+    _sms_user(mfa)
+    sender = mfa.pool.trigger("CustomSMSSender", Recorder())
+    sent_before = len(mfa.svc.outbox)
+    result = mfa.start()
+    event = sender.event
+    assert event["triggerSource"] == "CustomSMSSender_Authentication"
+    assert event["callerContext"]["clientId"] == mfa.client.id
+    assert len(mfa.svc.outbox) == sent_before
+    assert _answer(mfa, result, "SMS_MFA_CODE", event["request"]["code"]).tokens is not None
 
 
 def test_the_right_sms_code_signs_in_and_verifies_the_phone(mfa: MfaKit) -> None:
