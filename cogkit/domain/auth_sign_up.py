@@ -131,6 +131,9 @@ def _user_auth_with_session(
     session: str,
 ) -> AuthResult:
     """USER_AUTH with ``ConfirmSignUp``'s session: tokens for the user it confirmed."""
+    # fidelity: Cognito accepts the session only for a user's first sign-in; cogkit keeps
+    # no sign-in history, so the single-use session signs in once within its validity
+    # even if the user signed in another way meanwhile.
     username = flow._param(params, "USERNAME")
     client.check_secret_hash(username, params.get("SECRET_HASH"))
     record = flow._find(config, username)

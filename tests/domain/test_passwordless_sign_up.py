@@ -35,9 +35,7 @@ def pkit(svc: Cognito) -> MfaKit:
 def passwordless(kit: MfaKit, username: str = "ann") -> str:
     """Signs up and confirms a passwordless user; returns ConfirmSignUp's session."""
     kit.sign_up(username, None, email=f"{username}@example.com")
-    return kit.auth.confirm_sign_up(
-        kit.client.id, username, kit.code(f"{username}@example.com")
-    )
+    return kit.auth.confirm_sign_up(kit.client.id, username, kit.code(f"{username}@example.com"))
 
 
 def email_code_sign_in(kit: MfaKit, username: str = "ann") -> str:
