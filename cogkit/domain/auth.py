@@ -105,7 +105,8 @@ class SignUpResult:
     user_confirmed: bool
     user_sub: str
     code_delivery: CodeDelivery | None = None
-    #: For ``confirm_sign_up(..., session=...)``: given while the user awaits confirmation.
+    #: For ``confirm_sign_up(..., session=...)``: given while the user awaits confirmation,
+    #: through a client that allows ``USER_AUTH``.
     session: str | None = attrs.field(default=None, repr=False)
 
 
@@ -384,13 +385,14 @@ class AuthFlow(MfaCalls, DeviceCalls):
         force_alias_creation: bool = False,
         client_metadata: Mapping[str, str] | None = None,
         session: str | None = None,
-    ) -> str:
+    ) -> str | None:
         """Confirms a user with the code sent at sign-up; the attribute it went to becomes
         verified (and, in alias pools, a sign-in alias).
 
         ``session`` is the optional one ``sign_up`` returned.  Returns a session with which
         ``initiate(client_id, "USER_AUTH", USERNAME=..., session=...)`` signs the user in
-        without another factor (once, through this client, within ``AuthSessionValidity``).
+        without another factor (once, through this client, within ``AuthSessionValidity``);
+        ``None`` when the client does not allow ``USER_AUTH``.
 
         .. versionchanged:: Unreleased ``session`` added; returns the sign-in session.
         """

@@ -8,8 +8,9 @@ verifier; the password flows fail for it as for a wrong password, ``ChangePasswo
 first password without ``PreviousPassword``, and ``AdminSetUserPassword`` or a password
 reset give it one too.
 
-Sign-in after sign-up: ``SignUp`` (for a user awaiting confirmation) returns a session that
-``ConfirmSignUp`` may carry; ``ConfirmSignUp`` returns a session that
+Sign-in after sign-up, through a client that allows ``USER_AUTH``: ``SignUp`` (for a user
+awaiting confirmation) returns a session that ``ConfirmSignUp`` may carry; ``ConfirmSignUp``
+returns a session that
 ``InitiateAuth``/``AdminInitiateAuth`` with ``AuthFlow=USER_AUTH``, the user's ``USERNAME``
 and that ``Session`` turn into tokens: the confirmation code already proved the user's
 email or phone, so no other factor is asked (the code stands for MFA too, as a passwordless
@@ -71,19 +72,25 @@ def check_passwordless(
         )
 
 
-def _open(flow: AuthFlow, client: AppClient, record: UserRecord, marker: str) -> str:
+def _open(flow: AuthFlow, client: AppClient, record: UserRecord, marker: str) -> str | None:
+    # fidelity: Cognito does not say whether clients without ALLOW_USER_AUTH get these
+    # sessions; cogkit gives them only to clients that can sign in with them.
+    if not client.allows(ExplicitAuthFlow.ALLOW_USER_AUTH):
+        return None
     session = flow._rt.tokens.new_session()
     flow._open_session(session, client, record.username, marker, {"sub": record.sub})
     return session
 
 
-def sign_up_session(flow: AuthFlow, client: AppClient, record: UserRecord) -> str:
-    """The ``Session`` of a ``SignUp`` whose user awaits confirmation."""
+def sign_up_session(flow: AuthFlow, client: AppClient, record: UserRecord) -> str | None:
+    """The ``Session`` of a ``SignUp`` whose user awaits confirmation (``None`` for a
+    client without ``ALLOW_USER_AUTH``)."""
     return _open(flow, client, record, SIGN_UP)
 
 
-def confirmed_session(flow: AuthFlow, client: AppClient, record: UserRecord) -> str:
-    """The ``Session`` of a successful ``ConfirmSignUp``: one sign-in without a factor."""
+def confirmed_session(flow: AuthFlow, client: AppClient, record: UserRecord) -> str | None:
+    """The ``Session`` of a successful ``ConfirmSignUp``: one sign-in without a factor
+    (``None`` for a client without ``ALLOW_USER_AUTH``)."""
     return _open(flow, client, record, CONFIRMED)
 
 

@@ -108,6 +108,15 @@ def test_confirm_sign_up_takes_sign_ups_session(paws: Aws) -> None:
     assert resume(paws, answer["Session"])["AuthenticationResult"]
 
 
+def test_a_client_without_user_auth_gets_no_session(aws: Aws) -> None:
+    answer = aws.sign_up()
+    assert "Session" not in answer
+    confirmed = aws.idp.confirm_sign_up(
+        ClientId=aws.client_id, Username="ann", ConfirmationCode=aws.code()
+    )
+    assert "Session" not in confirmed
+
+
 def test_admin_initiate_auth_takes_the_session(paws: Aws) -> None:
     answer = paws.idp.admin_initiate_auth(
         UserPoolId=paws.pool_id,

@@ -73,6 +73,13 @@ def test_an_auto_confirmed_sign_up_gives_no_session(skit: MfaKit) -> None:
     assert skit.sign_up("ann", None).session is None
 
 
+def test_a_client_without_user_auth_gets_no_sessions(skit: MfaKit) -> None:
+    client = skit.pool.create_client("legacy", explicit_auth_flows=["ALLOW_USER_SRP_AUTH"])
+    assert skit.sign_up("ann", PASSWORD, client=client).session is None
+    assert skit.auth.confirm_sign_up(client.id, "ann", skit.code()) is None
+    assert list(skit.svc.store.list_sessions(skit.pool.id, after=None, limit=5)) == []
+
+
 def test_the_session_stands_for_mfa_in_a_pool_that_requires_it(svc: Cognito) -> None:
     # Required MFA excludes passwordless codes: the user has a password here.
     kit = mfa_pool(svc, mfa_configuration="ON")
