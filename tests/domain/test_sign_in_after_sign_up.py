@@ -123,6 +123,41 @@ def test_the_sign_in_is_recorded_as_an_auth_event(svc: Cognito) -> None:
     ]
 
 
+def test_a_preferred_challenge_given_with_the_session_changes_nothing(skit: MfaKit) -> None:
+    session = confirm(skit)
+    result = skit.auth.initiate(
+        skit.client.id,
+        "USER_AUTH",
+        USERNAME="ann",
+        PREFERRED_CHALLENGE="EMAIL_OTP",
+        session=session,
+    )
+    assert result.tokens is not None
+    # No code went out for it: the last message is still the confirmation code.
+    assert len(skit.svc.outbox) == 1
+
+
+def test_a_client_with_a_secret_needs_the_secret_hash(skit: MfaKit) -> None:
+    client = skit.pool.create_client(
+        "server", generate_secret=True, explicit_auth_flows=["ALLOW_USER_AUTH"]
+    )
+    skit.sign_up("ann", None, client=client, secret_hash=client.secret_hash("ann"))
+    session = skit.auth.confirm_sign_up(
+        client.id, "ann", skit.code(), secret_hash=client.secret_hash("ann")
+    )
+    assert session is not None
+    with raises(NotAuthorizedError):
+        resume(skit, session, client_id=client.id)
+    result = skit.auth.initiate(
+        client.id,
+        "USER_AUTH",
+        USERNAME="ann",
+        SECRET_HASH=client.secret_hash("ann"),
+        session=session,
+    )
+    assert result.tokens is not None
+
+
 # -- refusals --------------------------------------------------------------------------
 
 
@@ -261,6 +296,27 @@ def test_confirm_sign_up_refuses_another_users_sign_up_session(skit: MfaKit) -> 
     with raises(NotAuthorizedError, INVALID):
         skit.auth.confirm_sign_up(skit.client.id, "ann", skit.code(), session=bob.session)
     assert skit.pool.admin_get_user("ann").status is UserStatus.UNCONFIRMED
+
+
+def test_confirm_sign_up_refuses_a_sign_up_session_of_another_client(skit: MfaKit) -> None:
+    other = skit.pool.create_client("other", explicit_auth_flows=["ALLOW_USER_AUTH"])
+    signed_up = skit.sign_up("ann", None, client=other)
+    assert signed_up.session is not None
+    with raises(NotAuthorizedError, INVALID):
+        skit.auth.confirm_sign_up(skit.client.id, "ann", skit.code(), session=signed_up.session)
+    assert skit.pool.admin_get_user("ann").status is UserStatus.UNCONFIRMED
+
+
+def test_confirm_sign_up_uses_the_sign_up_session_up(skit: MfaKit) -> None:
+    signed_up = skit.sign_up("ann", None)
+    assert signed_up.session is not None
+    confirmed = skit.auth.confirm_sign_up(
+        skit.client.id, "ann", skit.code(), session=signed_up.session
+    )
+    assert confirmed is not None
+    # What the store keeps is the confirmation's session alone.
+    kept = list(skit.svc.store.list_sessions(skit.pool.id, after=None, limit=5))
+    assert [s.challenge for s in kept] == ["CONFIRM_SIGN_UP"]
 
 
 def test_confirm_sign_up_refuses_an_expired_sign_up_session(skit: MfaKit) -> None:
