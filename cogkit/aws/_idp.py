@@ -137,14 +137,10 @@ def list_user_pool_clients(call: Call) -> Result:
 @operation(IDP, "SignUp")
 def sign_up(call: Call) -> Result:
     p = call.params
-    if p.get("Password") is None:
-        raise InvalidParameterError(
-            "Password is required for sign-up in this user pool.", field="Password"
-        )
     result = _client_auth(call).sign_up(
         p["ClientId"],
         p["Username"],
-        p["Password"],
+        p.get("Password"),
         shapes.attributes_in(p.get("UserAttributes")),
         secret_hash=p.get("SecretHash"),
         validation_data=shapes.attributes_in(p.get("ValidationData")),
@@ -154,21 +150,23 @@ def sign_up(call: Call) -> Result:
         "UserConfirmed": result.user_confirmed,
         "UserSub": result.user_sub,
         "CodeDeliveryDetails": shapes.delivery_out(result.code_delivery),
+        "Session": result.session,
     }
 
 
 @operation(IDP, "ConfirmSignUp")
 def confirm_sign_up(call: Call) -> Result:
     p = call.params
-    _client_auth(call).confirm_sign_up(
+    session = _client_auth(call).confirm_sign_up(
         p["ClientId"],
         p["Username"],
         p["ConfirmationCode"],
         secret_hash=p.get("SecretHash"),
         force_alias_creation=bool(p.get("ForceAliasCreation")),
         client_metadata=p.get("ClientMetadata"),
+        session=_session(p),
     )
-    return {}
+    return {"Session": session}
 
 
 @operation(IDP, "ResendConfirmationCode")
@@ -194,6 +192,7 @@ def initiate_auth(call: Call) -> Result:
         p["AuthFlow"],
         p.get("AuthParameters"),
         client_metadata=p.get("ClientMetadata"),
+        session=_session(p),
     )
     return shapes.auth_out(result)
 
@@ -206,6 +205,7 @@ def admin_initiate_auth(call: Call) -> Result:
         p["AuthFlow"],
         p.get("AuthParameters"),
         client_metadata=p.get("ClientMetadata"),
+        session=_session(p),
     )
     return shapes.auth_out(result)
 

@@ -194,7 +194,10 @@ def _check(
                 )
             )
         pattern = _SERVER_PATTERNS.get(shape.name, meta.get("pattern"))
-        if pattern and not _pattern(pattern).fullmatch(value):
+        # A blank password means none (SignUp of a passwordless user, spec §7.6): the
+        # domain decides whether that is allowed where it is given.
+        blank_password = shape.name == "PasswordType" and value == ""
+        if pattern and not blank_password and not _pattern(pattern).fullmatch(value):
             problems.append(
                 ValidationProblem(
                     path, f"Member must satisfy regular expression pattern: {pattern}", shown

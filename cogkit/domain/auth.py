@@ -105,6 +105,9 @@ class SignUpResult:
     user_confirmed: bool
     user_sub: str
     code_delivery: CodeDelivery | None = None
+    #: For ``confirm_sign_up(..., session=...)``: given while the user awaits confirmation,
+    #: through a client that allows ``USER_AUTH``.
+    session: str | None = attrs.field(default=None, repr=False)
 
 
 @attrs.frozen
@@ -155,6 +158,11 @@ StepHandler = Callable[["AuthFlow", _Attempt], "AuthResult | _Attempt"]
 #: Where a challenge answered without a Session names its exchange.
 SessionKey = Callable[["AuthFlow", AppClient, Mapping[str, str]], str]
 IssuedHook = Callable[["AuthFlow", _Attempt, Grant, Tokens], Tokens]
+#: A flow started with a ``Session`` (``USER_AUTH`` after ``ConfirmSignUp``).
+SessionFlowHandler = Callable[
+    ["AuthFlow", UserPoolConfig, AppClient, Mapping[str, str], bool, Mapping[str, str], str],
+    AuthResult,
+]
 
 
 class AuthFlow(MfaCalls, DeviceCalls):
@@ -171,6 +179,8 @@ class AuthFlow(MfaCalls, DeviceCalls):
     #: Called with every sign-in's tokens as they are issued (device tracking adds
     #: ``NewDeviceMetadata`` and keeps the refresh token's family with the device).
     ISSUED: ClassVar[list[IssuedHook]] = []
+    #: Flows that accept a ``Session`` at ``initiate`` (spec §3.5), and how they use it.
+    SESSION_FLOWS: ClassVar[dict[AuthFlowType, SessionFlowHandler]] = {}
 
     def __init__(self, pool: UserPool) -> None:
         from cogkit.domain.pool import UserPool
@@ -210,7 +220,7 @@ class AuthFlow(MfaCalls, DeviceCalls):
         self,
         client_id: str,
         username: str,
-        password: str,
+        password: str | None = None,
         attributes: Mapping[str, str] | Iterable[Mapping[str, str]] | None = None,
         *,
         secret_hash: str | None = None,
@@ -218,9 +228,17 @@ class AuthFlow(MfaCalls, DeviceCalls):
         client_metadata: Mapping[str, str] | None = None,
     ) -> SignUpResult:
         """Registers an UNCONFIRMED user and sends a confirmation code to the first
-        auto-verified attribute it has (phone before email, as Cognito does)."""
+        auto-verified attribute it has (phone before email, as Cognito does).
+
+        Without a password (``None`` or blank) the user is passwordless, which the pool
+        and client must allow (``cogkit.domain.auth_sign_up``).  The result's ``session``
+        may go to ``confirm_sign_up``.
+
+        .. versionchanged:: Unreleased ``password`` may be omitted; ``session`` added.
+        """
         v.username(username)
-        v.password(password)
+        # A blank password asks for a passwordless user, as an omitted one does.
+        password = None if password is None or password == "" else v.password(password)
         v.secret_hash(secret_hash)
         given = accounts.attribute_map("user_attributes", attributes)
         validation = accounts.attribute_map("validation_data", validation_data)
@@ -233,7 +251,10 @@ class AuthFlow(MfaCalls, DeviceCalls):
         accounts.check_preferred_username_alias(config, checked)
         internal, sub = accounts.sign_up_identity(config, self._rt, username, checked)
         accounts.check_required(config, checked)
-        accounts.check_policy(config, password)
+        if password is None:
+            auth_sign_up.check_passwordless(config, client, checked)
+        else:
+            accounts.check_policy(config, password)
         decision = trigger_events.pre_sign_up(
             self._rt,
             config,
@@ -248,20 +269,18 @@ class AuthFlow(MfaCalls, DeviceCalls):
         checked = decision.verified(checked)
         status = UserStatus.CONFIRMED if decision.auto_confirm else UserStatus.UNCONFIRMED
         now = self._rt.now()
-        record = accounts.with_password(
-            self._rt,
-            UserRecord(
-                pool_id=self.pool.id,
-                username=internal,
-                sub=sub,
-                status=status.value,
-                enabled=True,
-                created_at=now,
-                modified_at=now,
-                attributes=checked,
-            ),
-            password,
+        record = UserRecord(
+            pool_id=self.pool.id,
+            username=internal,
+            sub=sub,
+            status=status.value,
+            enabled=True,
+            created_at=now,
+            modified_at=now,
+            attributes=checked,
         )
+        if password is not None:
+            record = accounts.with_password(self._rt, record, password)
         # The confirmation message is made before the user exists, so a failing
         # CustomMessage trigger leaves no user behind.
         composed = (
@@ -295,7 +314,10 @@ class AuthFlow(MfaCalls, DeviceCalls):
         delivery = self._send_confirmation(
             config, record, Purpose.SIGN_UP, composed=composed, client_id=client.id
         )
-        return SignUpResult(user_confirmed=False, user_sub=sub, code_delivery=delivery)
+        session = auth_sign_up.sign_up_session(self, client, record)
+        return SignUpResult(
+            user_confirmed=False, user_sub=sub, code_delivery=delivery, session=session
+        )
 
     @staticmethod
     def _confirmation_attribute(config: UserPoolConfig, record: UserRecord) -> str | None:
@@ -362,14 +384,25 @@ class AuthFlow(MfaCalls, DeviceCalls):
         secret_hash: str | None = None,
         force_alias_creation: bool = False,
         client_metadata: Mapping[str, str] | None = None,
-    ) -> None:
+        session: str | None = None,
+    ) -> str | None:
         """Confirms a user with the code sent at sign-up; the attribute it went to becomes
-        verified (and, in alias pools, a sign-in alias)."""
+        verified (and, in alias pools, a sign-in alias).
+
+        ``session`` is the optional one ``sign_up`` returned.  Returns a session with which
+        ``initiate(client_id, "USER_AUTH", USERNAME=..., session=...)`` signs the user in
+        without another factor (once, through this client, within ``AuthSessionValidity``);
+        ``None`` when the client does not allow ``USER_AUTH``.
+
+        .. versionchanged:: Unreleased ``session`` added; returns the sign-in session.
+        """
         v.username(username)
         v.code(code)
         v.secret_hash(secret_hash)
         v.boolean("force_alias_creation", force_alias_creation)
         v.client_metadata(client_metadata)
+        if session is not None:
+            v.string("session", session, min_len=20, max_len=2048)
         config, client = self._client(client_id)
         client.check_secret_hash(username, secret_hash)
         record = self._find(config, username)
@@ -379,6 +412,11 @@ class AuthFlow(MfaCalls, DeviceCalls):
             raise UserNotFoundError("Username/client id combination not found.")
         if record.status != UserStatus.UNCONFIRMED:
             raise NotAuthorizedError(f"User cannot be confirmed. Current status is {record.status}")
+        given = (
+            None
+            if session is None
+            else auth_sign_up.check_sign_up_session(self, client, session, record)
+        )
         found = messages.check_code(self._rt, record, "sign_up", code)
         attribute = found.extra.get("attribute")
 
@@ -416,6 +454,9 @@ class AuthFlow(MfaCalls, DeviceCalls):
             force_alias=force_alias_creation,
         )
         messages.discard(self._rt, found)
+        if given is not None:
+            self._rt.store.take_session(given.digest)
+        return auth_sign_up.confirmed_session(self, client, record)
 
     def resend_confirmation_code(
         self,
@@ -476,12 +517,23 @@ class AuthFlow(MfaCalls, DeviceCalls):
         auth_parameters: Mapping[str, str] | None = None,
         *,
         client_metadata: Mapping[str, str] | None = None,
+        session: str | None = None,
         **parameters: str,
     ) -> AuthResult:
         """``InitiateAuth``: starts a sign-in.  Parameters may be given as a mapping or as
-        keywords (``USERNAME=..., PASSWORD=...``)."""
+        keywords (``USERNAME=..., PASSWORD=...``); ``session`` is ``confirm_sign_up``'s,
+        for ``USER_AUTH`` right after confirming.
+
+        .. versionchanged:: Unreleased ``session`` added.
+        """
         return self._initiate(
-            client_id, auth_flow, auth_parameters, parameters, client_metadata, admin=False
+            client_id,
+            auth_flow,
+            auth_parameters,
+            parameters,
+            client_metadata,
+            admin=False,
+            session=session,
         )
 
     def admin_initiate(
@@ -491,11 +543,21 @@ class AuthFlow(MfaCalls, DeviceCalls):
         auth_parameters: Mapping[str, str] | None = None,
         *,
         client_metadata: Mapping[str, str] | None = None,
+        session: str | None = None,
         **parameters: str,
     ) -> AuthResult:
-        """``AdminInitiateAuth``: the server-side variant (``ADMIN_USER_PASSWORD_AUTH``)."""
+        """``AdminInitiateAuth``: the server-side variant (``ADMIN_USER_PASSWORD_AUTH``).
+
+        .. versionchanged:: Unreleased ``session`` added.
+        """
         return self._initiate(
-            client_id, auth_flow, auth_parameters, parameters, client_metadata, admin=True
+            client_id,
+            auth_flow,
+            auth_parameters,
+            parameters,
+            client_metadata,
+            admin=True,
+            session=session,
         )
 
     def _initiate(
@@ -507,6 +569,7 @@ class AuthFlow(MfaCalls, DeviceCalls):
         client_metadata: Mapping[str, str] | None,
         *,
         admin: bool,
+        session: str | None = None,
     ) -> AuthResult:
         flow = v.enum("auth_flow", auth_flow, AuthFlowType)
         params = {
@@ -514,6 +577,8 @@ class AuthFlow(MfaCalls, DeviceCalls):
             **v.string_map("auth_parameters", keyword),
         }
         metadata = v.client_metadata(client_metadata)
+        if session is not None:
+            v.string("session", session, min_len=20, max_len=2048)
         config, client = self._client(client_id)
         if (admin and flow in _PUBLIC_ONLY) or (not admin and flow in _ADMIN_ONLY):
             raise InvalidParameterError("Initiate Auth method not supported.", field="auth_flow")
@@ -521,6 +586,14 @@ class AuthFlow(MfaCalls, DeviceCalls):
             raise InvalidParameterError(
                 f"{flow.value} flow not enabled for this client", field="auth_flow"
             )
+        if session is not None:
+            resume = self.SESSION_FLOWS.get(flow)
+            if resume is None:
+                raise InvalidParameterError(
+                    f"A Session is accepted only with the USER_AUTH flow, not {flow.value}.",
+                    field="session",
+                )
+            return resume(self, config, client, params, admin, metadata, session)
         handler = self.FLOWS.get(flow)
         if handler is None:
             raise UnsupportedOperationError(f"cogkit does not implement the {flow.value} flow.")
@@ -752,7 +825,7 @@ class AuthFlow(MfaCalls, DeviceCalls):
         session: str,
         client: AppClient,
         username: str,
-        name: ChallengeName,
+        name: ChallengeName | str,
         state: Mapping[str, Any],
     ) -> None:
         now = self._rt.now()
@@ -762,7 +835,7 @@ class AuthFlow(MfaCalls, DeviceCalls):
                 pool_id=self.pool.id,
                 client_id=client.id,
                 username=username,
-                challenge=name.value,
+                challenge=str(name),
                 created_at=now,
                 expires_at=now + client.settings.auth_session_validity * 60,
                 state=dict(state),
@@ -1323,16 +1396,22 @@ class AuthFlow(MfaCalls, DeviceCalls):
     def change_password(
         self, access_token: str, proposed_password: str, previous_password: str | None = None
     ) -> None:
-        """``ChangePassword``: needs the current password; counts toward lockout."""
+        """``ChangePassword``: needs the current password; counts toward lockout.  A
+        passwordless user sets its first password without ``previous_password``.
+
+        .. versionchanged:: Unreleased ``previous_password`` optional for passwordless users.
+        """
         v.password(proposed_password, "proposed_password")
-        if previous_password is None:
+        if previous_password is not None:
+            v.password(previous_password, "previous_password")
+        config, client, record = self._access(access_token)
+        if previous_password is None and record.password_hash is not None:
             raise InvalidParameterError(
                 "Missing required parameter PreviousPassword", field="previous_password"
             )
-        v.password(previous_password, "previous_password")
-        config, client, record = self._access(access_token)
         try:
-            self._check_password(config, client, record, previous_password)
+            if previous_password is not None:
+                self._check_password(config, client, record, previous_password)
         except NotAuthorizedError:
             events.record(
                 self._rt,
@@ -1344,13 +1423,16 @@ class AuthFlow(MfaCalls, DeviceCalls):
             )
             raise
         accounts.check_policy(config, proposed_password)
-        accounts.mutate(
-            self._rt,
-            config,
-            self.pool.id,
-            record.username,
-            lambda current: accounts.with_password(self._rt, current, proposed_password),
-        )
+
+        def change(current: UserRecord) -> UserRecord:
+            if previous_password is None and current.password_hash is not None:
+                # A password was set meanwhile: it now has to be given.
+                raise InvalidParameterError(
+                    "Missing required parameter PreviousPassword", field="previous_password"
+                )
+            return accounts.with_password(self._rt, current, proposed_password)
+
+        accounts.mutate(self._rt, config, self.pool.id, record.username, change)
         events.record(self._rt, config, record, events.EventType.PASSWORD_CHANGE, client=client)
 
     def delete_user(self, access_token: str) -> None:
@@ -1395,5 +1477,6 @@ from cogkit.domain import (  # noqa: E402, F401
     auth_devices,
     auth_mfa,
     auth_passwordless,
+    auth_sign_up,
     auth_srp,
 )
