@@ -147,6 +147,7 @@ _FLOW_PERMISSION = {
 #: Flows only the admin API (IAM-signed) may start, and flows it may not.
 _ADMIN_ONLY = frozenset({AuthFlowType.ADMIN_USER_PASSWORD_AUTH, AuthFlowType.ADMIN_NO_SRP_AUTH})
 _PUBLIC_ONLY = frozenset({AuthFlowType.USER_PASSWORD_AUTH})
+_CHALLENGE_NAMES = frozenset(c.value for c in ChallengeName)
 
 FlowHandler = Callable[
     ["AuthFlow", UserPoolConfig, AppClient, Mapping[str, str], bool, Mapping[str, str]], AuthResult
@@ -931,7 +932,13 @@ class AuthFlow(MfaCalls, DeviceCalls):
         session_key = session if keyed is None else keyed(self, client, answers)
         assert session_key is not None
         stored = self._rt.store.get_session(secret_digest(session_key))
-        if stored is None or stored.pool_id != self.pool.id or stored.client_id != client.id:
+        if (
+            stored is None
+            or stored.pool_id != self.pool.id
+            or stored.client_id != client.id
+            # Sessions that are not a challenge's (sign-up's) answer no challenge.
+            or stored.challenge not in _CHALLENGE_NAMES
+        ):
             raise NotAuthorizedError("Invalid session for the user.")
         if self._rt.now() >= stored.expires_at:
             raise NotAuthorizedError("Invalid session for the user, session is expired.")

@@ -242,7 +242,7 @@ def test_a_challenge_session_does_not_sign_in(skit: MfaKit) -> None:
 
 def test_the_confirmation_session_answers_no_challenge(skit: MfaKit) -> None:
     session = confirm(skit)
-    with raises(InvalidParameterError, field="challenge_name"):
+    with raises(NotAuthorizedError, INVALID):
         skit.auth.respond(
             skit.client.id, "EMAIL_OTP", session=session, USERNAME="ann", EMAIL_OTP_CODE="1"
         )
