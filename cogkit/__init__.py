@@ -43,7 +43,7 @@ from cogkit.domain import (
     secret_hash,
 )
 from cogkit.domain.attributes import SchemaAttribute
-from cogkit.domain.config import LambdaConfig
+from cogkit.domain.config import LambdaConfig, RefreshTokenRotation
 from cogkit.domain.devices import Device
 from cogkit.domain.enums import (
     AuthFactor,
@@ -120,6 +120,7 @@ __all__ = [
     "RandomCodes",
     "RandomIds",
     "RecoveryMechanism",
+    "RefreshTokenRotation",
     "ResourceServer",
     "ResourceServerScope",
     "SchemaAttribute",

@@ -8,7 +8,7 @@ from typing import Any
 from cogkit.aws import _shapes as shapes
 from cogkit.aws._dispatch import Call, operation
 from cogkit.aws._model import IDP, epoch
-from cogkit.domain.auth import AuthFlow
+from cogkit.domain.auth import AuthFlow, AuthResult
 from cogkit.domain.pool import UserPool
 from cogkit.errors import InvalidParameterError, ResourceNotFoundError, UnauthorizedError
 
@@ -240,6 +240,19 @@ def _session(params: Mapping[str, Any]) -> str | None:
     # The domain decides which challenges may come without one (the SRP verifier steps).
     session = params.get("Session")
     return None if session is None else str(session)
+
+
+@operation(IDP, "GetTokensFromRefreshToken")
+def get_tokens_from_refresh_token(call: Call) -> Result:
+    p = call.params
+    tokens = _client_auth(call).get_tokens_from_refresh_token(
+        p["RefreshToken"],
+        p["ClientId"],
+        client_secret=p.get("ClientSecret"),
+        device_key=p.get("DeviceKey"),
+        client_metadata=p.get("ClientMetadata"),
+    )
+    return shapes.auth_out(AuthResult(tokens=tokens))
 
 
 @operation(IDP, "RevokeToken")

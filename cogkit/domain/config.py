@@ -22,6 +22,7 @@ from cogkit.domain.enums import (
     DefaultEmailOption,
     DeletionProtection,
     ExplicitAuthFlow,
+    FeatureState,
     LambdaVersion,
     MfaConfiguration,
     PreventUserExistenceErrors,
@@ -41,6 +42,7 @@ __all__ = [
     "LambdaConfig",
     "PasswordPolicy",
     "RecoveryMechanism",
+    "RefreshTokenRotation",
     "UserPoolConfig",
     "VerificationTemplate",
 ]
@@ -504,6 +506,34 @@ _LEGACY_EFFECTIVE = {
 
 
 @attrs.frozen
+class RefreshTokenRotation:
+    """``RefreshTokenRotation`` of an app client.  ``ENABLED``: a refresh
+    (``AuthFlow.get_tokens_from_refresh_token``) also issues a new refresh token, and the
+    one presented stops working ``retry_grace_period_seconds`` (0-60) later, so a client
+    may retry a refresh whose answer it lost."""
+
+    feature: FeatureState = FeatureState.DISABLED
+    retry_grace_period_seconds: int = 0
+
+    @property
+    def enabled(self) -> bool:
+        return self.feature is FeatureState.ENABLED
+
+
+def _refresh_token_rotation(value: Any) -> RefreshTokenRotation:
+    rotation = _value("refresh_token_rotation", value, RefreshTokenRotation)
+    return RefreshTokenRotation(
+        feature=v.enum("refresh_token_rotation.feature", rotation.feature, FeatureState),
+        retry_grace_period_seconds=v.integer(
+            "refresh_token_rotation.retry_grace_period_seconds",
+            rotation.retry_grace_period_seconds,
+            minimum=0,
+            maximum=60,
+        ),
+    )
+
+
+@attrs.frozen
 class ClientSettings:
     """Everything that configures an app client.  Validities are in their units."""
 
@@ -529,6 +559,7 @@ class ClientSettings:
     allowed_oauth_flows: tuple[str, ...] = ()
     allowed_oauth_scopes: tuple[str, ...] = ()
     allowed_oauth_flows_user_pool_client: bool = False
+    refresh_token_rotation: RefreshTokenRotation = RefreshTokenRotation()
 
     @property
     def effective_auth_flows(self) -> frozenset[ExplicitAuthFlow]:
@@ -664,7 +695,14 @@ def client_config(
             changes[name] = oauth_flows
         elif name == "allowed_oauth_scopes":
             changes[name] = v.string_list(name, value, max_items=50, min_len=1, max_len=256)
+        elif name == "refresh_token_rotation":
+            changes[name] = _refresh_token_rotation(value)
     settings = attrs.evolve(base, **changes)
+    if settings.refresh_token_rotation.enabled and pool.tier is UserPoolTier.LITE:
+        # Refresh-token rotation is a feature of the Essentials and Plus plans.
+        raise FeatureUnavailableInTierError(
+            "Refresh token rotation requires the Essentials or Plus feature plan."
+        )
     if settings.refresh_token_validity == 0:
         # Cognito: a refresh validity of 0 means "reset to the default of 30 days".
         settings = attrs.evolve(
