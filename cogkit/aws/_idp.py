@@ -252,7 +252,9 @@ def get_tokens_from_refresh_token(call: Call) -> Result:
         device_key=p.get("DeviceKey"),
         client_metadata=p.get("ClientMetadata"),
     )
-    return shapes.auth_out(AuthResult(tokens=tokens))
+    return {
+        "AuthenticationResult": shapes.auth_out(AuthResult(tokens=tokens))["AuthenticationResult"]
+    }
 
 
 @operation(IDP, "RevokeToken")

@@ -8,6 +8,7 @@ from typing import Any
 import pytest
 
 from cogkit import AppClient, Cognito, RefreshTokenRotation, Tokens
+from cogkit.domain.config import RESET
 from cogkit.domain.enums import FeatureState
 from cogkit.errors import (
     CogkitError,
@@ -67,12 +68,10 @@ def test_rotation_can_be_given_as_a_value(kit: Kit) -> None:
     assert client.settings.refresh_token_rotation.retry_grace_period_seconds == 5
 
 
-def test_an_update_that_omits_rotation_turns_it_off(kit: Kit) -> None:
+def test_an_update_resets_rotation_only_when_told_to(kit: Kit) -> None:
     client = rotating(kit, grace=10)
     updated = kit.pool.update_client(client.id, refresh_token_rotation=None)
     assert updated.settings.refresh_token_rotation.enabled
-    from cogkit.domain.config import RESET
-
     reset = kit.pool.update_client(client.id, refresh_token_rotation=RESET)
     assert reset.settings.refresh_token_rotation == RefreshTokenRotation()
 
