@@ -131,6 +131,25 @@ def list_user_pool_clients(call: Call) -> Result:
     }
 
 
+@operation(IDP, "AddUserPoolClientSecret")
+def add_user_pool_client_secret(call: Call) -> Result:
+    added = _pool(call).add_client_secret(call.params["ClientId"], _get(call, "ClientSecret"))
+    return {"ClientSecretDescriptor": shapes.client_secret_out(added)}
+
+
+@operation(IDP, "DeleteUserPoolClientSecret")
+def delete_user_pool_client_secret(call: Call) -> Result:
+    _pool(call).delete_client_secret(call.params["ClientId"], call.params["ClientSecretId"])
+    return {}
+
+
+@operation(IDP, "ListUserPoolClientSecrets")
+def list_user_pool_client_secrets(call: Call) -> Result:
+    # Two secrets at most: every answer holds them all, and carries no NextToken.
+    secrets = _pool(call).list_client_secrets(call.params["ClientId"])
+    return {"ClientSecrets": [shapes.client_secret_out(s) for s in secrets]}
+
+
 # -- sign-up ---------------------------------------------------------------------------
 
 

@@ -10,6 +10,7 @@ from cogkit.aws._model import epoch
 from cogkit.domain.attributes import SchemaAttribute
 from cogkit.domain.auth import AuthResult
 from cogkit.domain.client import AppClient
+from cogkit.domain.client_secrets import ClientSecretDescriptor
 from cogkit.domain.config import RESET, ClientSettings, LambdaConfig, UserPoolConfig
 from cogkit.domain.enums import TimeUnit
 from cogkit.domain.messages import CodeDelivery
@@ -569,6 +570,16 @@ def client_settings_in(
                 settings[f"{name}_validity"] = getattr(defaults, f"{name}_validity")
                 unit_map = {**(unit_map or {}), name: unit.value}
     return settings, unit_map
+
+
+def client_secret_out(secret: ClientSecretDescriptor) -> dict[str, Any]:
+    out: dict[str, Any] = {
+        "ClientSecretId": secret.id,
+        "ClientSecretCreateDate": epoch(secret.created_at),
+    }
+    if secret.value is not None:
+        out["ClientSecretValue"] = secret.value
+    return out
 
 
 def client_out(client: AppClient) -> dict[str, Any]:

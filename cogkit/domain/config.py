@@ -37,6 +37,7 @@ from cogkit.domain.triggers import Trigger
 from cogkit.errors import FeatureUnavailableInTierError, InvalidParameterError
 
 __all__ = [
+    "ClientSecret",
     "ClientSettings",
     "InvitationTemplate",
     "LambdaConfig",
@@ -534,11 +535,30 @@ def _refresh_token_rotation(value: Any) -> RefreshTokenRotation:
 
 
 @attrs.frozen
+class ClientSecret:
+    """One secret of a confidential app client (``ClientSecretDescriptorType``).
+
+    ``id`` is ``<client id>--<creation time in epoch milliseconds>``.  The value is kept
+    readable, as Cognito shows a client's secret in DescribeUserPoolClient.
+    """
+
+    id: str
+    value: str = attrs.field(repr=False)
+    created_at: float
+
+
+#: How many secrets an app client may have at once (AddUserPoolClientSecret).
+MAX_CLIENT_SECRETS = 2
+
+
+@attrs.frozen
 class ClientSettings:
     """Everything that configures an app client.  Validities are in their units."""
 
     name: str
-    secret: str | None = attrs.field(default=None, repr=False)
+    #: The client's secrets, oldest first (at most ``MAX_CLIENT_SECRETS``); any of them
+    #: proves the client.
+    secrets: tuple[ClientSecret, ...] = attrs.field(default=(), repr=False)
     explicit_auth_flows: tuple[ExplicitAuthFlow, ...] = DEFAULT_AUTH_FLOWS
     access_token_validity: int = 60
     access_token_unit: TimeUnit = TimeUnit.MINUTES
@@ -560,6 +580,11 @@ class ClientSettings:
     allowed_oauth_scopes: tuple[str, ...] = ()
     allowed_oauth_flows_user_pool_client: bool = False
     refresh_token_rotation: RefreshTokenRotation = RefreshTokenRotation()
+
+    @property
+    def secret(self) -> str | None:
+        """The client's oldest secret (DescribeUserPoolClient's ``ClientSecret``)."""
+        return self.secrets[0].value if self.secrets else None
 
     @property
     def effective_auth_flows(self) -> frozenset[ExplicitAuthFlow]:
@@ -590,7 +615,7 @@ class ClientSettings:
         return self.refresh_token_validity * self.refresh_token_unit.seconds
 
 
-CLIENT_FIELDS = frozenset(f.name for f in attrs.fields(ClientSettings)) - {"secret"}
+CLIENT_FIELDS = frozenset(f.name for f in attrs.fields(ClientSettings)) - {"secrets"}
 _MIN_TOKEN, _MAX_TOKEN = 5 * 60, 86400
 _MIN_REFRESH, _MAX_REFRESH = 3600, 3650 * 86400
 
