@@ -966,7 +966,8 @@ class AuthFlow(MfaCalls, DeviceCalls):
         token = self._param(params, "REFRESH_TOKEN")
         if client.settings.refresh_token_rotation.enabled:
             # Cognito: a client that rotates refresh tokens refreshes only with
-            # GetTokensFromRefreshToken.  fidelity: the error's wording is cogkit's own.
+            # GetTokensFromRefreshToken.  fidelity: refused here, when the flow is used
+            # (not when the client is configured), with cogkit's own wording.
             raise InvalidParameterError(
                 "Refresh token rotation is enabled for this client: refresh with "
                 "GetTokensFromRefreshToken instead of REFRESH_TOKEN_AUTH.",
@@ -1026,7 +1027,9 @@ class AuthFlow(MfaCalls, DeviceCalls):
         check_secret(stored.username)
         grace = client.settings.refresh_token_rotation.retry_grace_period_seconds
         if stored.rotated_at is not None and now >= stored.rotated_at + grace:
-            # Rotation replaced this token and its grace period is over.
+            # Rotation replaced this token and its grace period is over.  fidelity: Cognito
+            # does not say whether reuse also revokes the token's family; cogkit refuses
+            # the reused token only, so the legitimate holder of its successor goes on.
             if rotating:
                 raise RefreshTokenReuseError("Refresh Token has already been used.")
             raise NotAuthorizedError("Invalid Refresh Token")
@@ -1120,7 +1123,9 @@ class AuthFlow(MfaCalls, DeviceCalls):
             parent=stored.digest,
         )
         # The store uses the token up once: of concurrent refreshes past the grace
-        # period (or with none) exactly one gets new tokens.
+        # period (or with none) exactly one gets new tokens.  fidelity: a retry within the
+        # grace period gets another new token and the first one stays valid (Cognito does
+        # not document which token a retry gets).
         rotated = self._rt.store.rotate_refresh_token(
             stored.digest,
             successor,
