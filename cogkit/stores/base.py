@@ -209,8 +209,9 @@ class RefreshTokenStore(Protocol):
 
     def put_refresh_token(self, token: RefreshTokenRecord) -> None:
         """Store ``token``.  ``StoreConflictError`` when its digest is stored, or when it
-        starts a family (``parent`` is ``None``) that exists.  A token with a ``parent``
-        joins its family as it is (how exports are loaded back)."""
+        starts a family (``parent`` is ``None``) that another token already started.  A
+        token with a ``parent`` joins its family as it is, in any order (how exports are
+        loaded back)."""
         ...
 
     def get_refresh_token(self, digest: str) -> RefreshTokenRecord | None: ...

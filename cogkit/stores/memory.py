@@ -430,9 +430,10 @@ class MemoryStore:
 
     def put_refresh_token(self, token: RefreshTokenRecord) -> None:
         with self._lock:
-            if token.digest in self._refresh or (
-                token.parent is None and token.origin_jti in self._families
-            ):
+            started = token.parent is None and any(
+                self._refresh[d].parent is None for d in self._families.get(token.origin_jti, ())
+            )
+            if token.digest in self._refresh or started:
                 raise StoreConflictError("refresh token exists", key=f"refresh:{token.origin_jti}")
             self._keep_refresh_token(token)
 

@@ -736,7 +736,8 @@ def _q_family_member(_dialect: str) -> _Spec:
 
 def _q_family_taken(_dialect: str) -> _Spec:
     t = refresh_tokens
-    return _Spec(sa.select(t.c.digest).where(*_where_key(t, "origin_jti")).limit(1))
+    query = sa.select(t.c.digest).where(*_where_key(t, "origin_jti"), t.c.parent.is_(None))
+    return _Spec(query.limit(1))
 
 
 def _q_rotate(_dialect: str) -> _Spec:

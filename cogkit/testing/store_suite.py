@@ -667,12 +667,16 @@ class StoreConformance:
         assert pooled.find_refresh_family("o1") is None
 
     def test_a_token_with_a_parent_joins_its_family_when_put(self, pooled: Store) -> None:
-        pooled.put_refresh_token(attrs.evolve(refresh_record("r1", "o1"), rotated_at=5.0))
         child = attrs.evolve(refresh_record("r2", "o1"), parent="r1")
         pooled.put_refresh_token(child)
+        root = attrs.evolve(refresh_record("r1", "o1"), rotated_at=5.0)
+        pooled.put_refresh_token(root)
         assert pooled.get_refresh_token("r2") == child
+        assert pooled.get_refresh_token("r1") == root
         with pytest.raises(StoreConflictError):
             pooled.put_refresh_token(child)
+        with pytest.raises(StoreConflictError):
+            pooled.put_refresh_token(refresh_record("r3", "o1"))
 
     def test_concurrent_rotations_have_one_winner(self, pooled: Store) -> None:
         pooled.put_refresh_token(refresh_record("r1", "o1"))
