@@ -475,3 +475,19 @@ def test_bad_input_is_refused_and_uses_nothing_up(
     with raises(InvalidParameterError, field=field):
         kit.auth.get_tokens_from_refresh_token(token, client_id, **given)
     assert refresh(kit, tokens.refresh_token, client).refresh_token is not None
+
+
+def test_a_family_revoked_during_the_refresh_gets_no_new_token(kit: Kit) -> None:
+    client = rotating(kit)
+    tokens = signed_in(kit, client)
+    assert tokens.refresh_token is not None
+    token = tokens.refresh_token
+
+    def revoke_meanwhile(event: dict[str, Any], _context: Any) -> dict[str, Any]:
+        kit.auth.revoke_token(token, client.id)
+        return event
+
+    kit.pool.trigger("PreTokenGeneration", revoke_meanwhile)
+    with raises(NotAuthorizedError, "Refresh Token has been revoked"):
+        refresh(kit, token, client)
+    assert len(kit.svc.store.list_refresh_tokens(kit.pool.id, after=None, limit=10)) == 1
