@@ -43,7 +43,8 @@ from cogkit.domain import (
     secret_hash,
 )
 from cogkit.domain.attributes import SchemaAttribute
-from cogkit.domain.config import LambdaConfig
+from cogkit.domain.client_secrets import ClientSecretDescriptor
+from cogkit.domain.config import ClientSecret, LambdaConfig, RefreshTokenRotation
 from cogkit.domain.devices import Device
 from cogkit.domain.enums import (
     AuthFactor,
@@ -85,6 +86,8 @@ __all__ = [
     "Challenge",
     "ChallengeName",
     "Channel",
+    "ClientSecret",
+    "ClientSecretDescriptor",
     "ClientSettings",
     "Clock",
     "CodeDelivery",
@@ -120,6 +123,7 @@ __all__ = [
     "RandomCodes",
     "RandomIds",
     "RecoveryMechanism",
+    "RefreshTokenRotation",
     "ResourceServer",
     "ResourceServerScope",
     "SchemaAttribute",

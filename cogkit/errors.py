@@ -39,6 +39,7 @@ __all__ = [
     "PasswordHistoryPolicyViolationError",
     "PasswordResetRequiredError",
     "PreconditionNotMetError",
+    "RefreshTokenReuseError",
     "ResourceNotFoundError",
     "ScopeDoesNotExistError",
     "SoftwareTokenMFANotFoundError",
@@ -198,6 +199,12 @@ class UnsupportedTokenTypeError(CognitoError):
 
 class UnsupportedUserStateError(CognitoError):
     code = "UnsupportedUserStateException"
+
+
+class RefreshTokenReuseError(CognitoError):
+    """A refresh token that rotation replaced came back after its grace period."""
+
+    code = "RefreshTokenReuseException"
 
 
 class InvalidUserPoolConfigurationError(CognitoError):

@@ -15,6 +15,7 @@ from tests.helpers import NEW_PASSWORD, PASSWORD
 
 CODE = "864213"
 TEMP = "Temp-pass-123"
+CUSTOM_SECRET = "Custom_secret_value_0123456789"
 
 
 def _collect() -> tuple[list[Any], list[str]]:
@@ -69,6 +70,20 @@ def _collect() -> tuple[list[Any], list[str]]:
     assert challenge.session is not None
     objects += [challenge, challenge.challenge]
 
+    added = pool.add_client_secret(client.id)
+    assert added.value is not None
+    rotating = pool.create_client(
+        "rotating",
+        generate_secret=True,
+        explicit_auth_flows=["ALLOW_USER_PASSWORD_AUTH"],
+        refresh_token_rotation={"feature": "ENABLED"},
+    )
+    rotated = auth.get_tokens_from_refresh_token(
+        tokens.refresh_token, client.id, client_secret=added.value
+    )
+    objects += [added, *pool.list_client_secrets(client.id), pool.client(client.id), rotated]
+    objects += [rotating, rotating.settings]
+
     store = svc.store
     objects += [
         store.get_pool(pool.id),
@@ -101,6 +116,11 @@ def _collect() -> tuple[list[Any], list[str]]:
         ),
         lambda: auth.get_user(tokens.id_token),
         lambda: auth.revoke_token(tokens.refresh_token or "", client.id, client_secret="w" * 51),
+        lambda: auth.get_tokens_from_refresh_token(
+            tokens.refresh_token or "", client.id, client_secret="w" * 51
+        ),
+        lambda: pool.add_client_secret(client.id, CUSTOM_SECRET),
+        lambda: pool.add_client_secret(rotating.id, "bad-" + CUSTOM_SECRET),
         lambda: auth.respond(
             client.id,
             "NEW_PASSWORD_REQUIRED",
@@ -126,6 +146,9 @@ def _collect() -> tuple[list[Any], list[str]]:
         TEMP,
         CODE,
         client.secret,
+        added.value,
+        rotating.secret,
+        CUSTOM_SECRET,
         tokens.access_token,
         tokens.id_token,
         tokens.refresh_token,

@@ -8,7 +8,7 @@ from typing import Any
 from cogkit.aws import _shapes as shapes
 from cogkit.aws._dispatch import Call, operation
 from cogkit.aws._model import IDP, epoch
-from cogkit.domain.auth import AuthFlow
+from cogkit.domain.auth import AuthFlow, AuthResult
 from cogkit.domain.pool import UserPool
 from cogkit.errors import InvalidParameterError, ResourceNotFoundError, UnauthorizedError
 
@@ -131,6 +131,25 @@ def list_user_pool_clients(call: Call) -> Result:
     }
 
 
+@operation(IDP, "AddUserPoolClientSecret")
+def add_user_pool_client_secret(call: Call) -> Result:
+    added = _pool(call).add_client_secret(call.params["ClientId"], _get(call, "ClientSecret"))
+    return {"ClientSecretDescriptor": shapes.client_secret_out(added)}
+
+
+@operation(IDP, "DeleteUserPoolClientSecret")
+def delete_user_pool_client_secret(call: Call) -> Result:
+    _pool(call).delete_client_secret(call.params["ClientId"], call.params["ClientSecretId"])
+    return {}
+
+
+@operation(IDP, "ListUserPoolClientSecrets")
+def list_user_pool_client_secrets(call: Call) -> Result:
+    # Two secrets at most: every answer holds them all, and carries no NextToken.
+    secrets = _pool(call).list_client_secrets(call.params["ClientId"])
+    return {"ClientSecrets": [shapes.client_secret_out(s) for s in secrets]}
+
+
 # -- sign-up ---------------------------------------------------------------------------
 
 
@@ -240,6 +259,21 @@ def _session(params: Mapping[str, Any]) -> str | None:
     # The domain decides which challenges may come without one (the SRP verifier steps).
     session = params.get("Session")
     return None if session is None else str(session)
+
+
+@operation(IDP, "GetTokensFromRefreshToken")
+def get_tokens_from_refresh_token(call: Call) -> Result:
+    p = call.params
+    tokens = _client_auth(call).get_tokens_from_refresh_token(
+        p["RefreshToken"],
+        p["ClientId"],
+        client_secret=p.get("ClientSecret"),
+        device_key=p.get("DeviceKey"),
+        client_metadata=p.get("ClientMetadata"),
+    )
+    return {
+        "AuthenticationResult": shapes.auth_out(AuthResult(tokens=tokens))["AuthenticationResult"]
+    }
 
 
 @operation(IDP, "RevokeToken")

@@ -10,6 +10,7 @@ from cogkit.aws._model import epoch
 from cogkit.domain.attributes import SchemaAttribute
 from cogkit.domain.auth import AuthResult
 from cogkit.domain.client import AppClient
+from cogkit.domain.client_secrets import ClientSecretDescriptor
 from cogkit.domain.config import RESET, ClientSettings, LambdaConfig, UserPoolConfig
 from cogkit.domain.enums import TimeUnit
 from cogkit.domain.messages import CodeDelivery
@@ -496,7 +497,6 @@ _UNITS = (
 )
 UNSUPPORTED_CLIENT_MEMBERS = {
     "AnalyticsConfiguration": "Pinpoint analytics",
-    "RefreshTokenRotation": "refresh token rotation",
 }
 
 
@@ -514,6 +514,7 @@ _CLIENT_RESETS = (
     "allowed_oauth_flows",
     "allowed_oauth_scopes",
     "allowed_oauth_flows_user_pool_client",
+    "refresh_token_rotation",
 )
 _VALIDITIES = (
     ("AccessTokenValidity", "access_token"),
@@ -529,12 +530,17 @@ def client_settings_in(
     CreateUserPoolClient/UpdateUserPoolClient members (for an update, every member not
     given goes back to its default, as Cognito does)."""
     for member, feature in UNSUPPORTED_CLIENT_MEMBERS.items():
-        value = params.get(member)
-        if value and not (member == "RefreshTokenRotation" and value.get("Feature") == "DISABLED"):
+        if params.get(member):
             raise InvalidParameterError(
                 f"cogkit does not support {feature} yet ({member}).", field=member
             )
     settings = {name: params[wire] for wire, name in _CLIENT_SIMPLE if wire in params}
+    rotation = params.get("RefreshTokenRotation")
+    if rotation is not None:
+        settings["refresh_token_rotation"] = {
+            "feature": rotation.get("Feature"),
+            "retry_grace_period_seconds": rotation.get("RetryGracePeriodSeconds", 0),
+        }
     units = params.get("TokenValidityUnits")
     unit_map = (
         {name: units[wire] for wire, name in _UNITS if wire in units} if units is not None else None
@@ -564,6 +570,16 @@ def client_settings_in(
                 settings[f"{name}_validity"] = getattr(defaults, f"{name}_validity")
                 unit_map = {**(unit_map or {}), name: unit.value}
     return settings, unit_map
+
+
+def client_secret_out(secret: ClientSecretDescriptor) -> dict[str, Any]:
+    out: dict[str, Any] = {
+        "ClientSecretId": secret.id,
+        "ClientSecretCreateDate": epoch(secret.created_at),
+    }
+    if secret.value is not None:
+        out["ClientSecretValue"] = secret.value
+    return out
 
 
 def client_out(client: AppClient) -> dict[str, Any]:
@@ -597,4 +613,8 @@ def client_out(client: AppClient) -> dict[str, Any]:
         "EnableTokenRevocation": s.enable_token_revocation,
         "EnablePropagateAdditionalUserContextData": s.enable_propagate_additional_user_context_data,
         "AuthSessionValidity": s.auth_session_validity,
+        "RefreshTokenRotation": {
+            "Feature": s.refresh_token_rotation.feature.value,
+            "RetryGracePeriodSeconds": s.refresh_token_rotation.retry_grace_period_seconds,
+        },
     }

@@ -47,6 +47,7 @@ from cogkit.errors import (
     InvalidParameterError,
     NotAuthorizedError,
     PasswordResetRequiredError,
+    RefreshTokenReuseError,
     ResourceNotFoundError,
     UnauthorizedError,
     UnsupportedOperationError,
@@ -56,7 +57,7 @@ from cogkit.errors import (
 )
 from cogkit.services.codes import secret_digest
 from cogkit.services.delivery import Channel, Purpose
-from cogkit.stores.records import SessionRecord, UserRecord
+from cogkit.stores.records import RefreshTokenRecord, SessionRecord, UserRecord
 
 if TYPE_CHECKING:
     from cogkit.domain.pool import UserPool
@@ -1045,40 +1046,33 @@ class AuthFlow(MfaCalls, DeviceCalls):
     ) -> AuthResult:
         """REFRESH_TOKEN_AUTH: new ID and access tokens, no new refresh token."""
         token = self._param(params, "REFRESH_TOKEN")
-        stored = self._rt.store.get_refresh_token(secret_digest(token))
-        if stored is None or stored.pool_id != self.pool.id or stored.client_id != client.id:
-            raise NotAuthorizedError("Invalid Refresh Token")
-        if stored.revoked_at is not None:
-            raise NotAuthorizedError("Refresh Token has been revoked")
-        if self._rt.now() >= stored.expires_at:
-            raise NotAuthorizedError("Refresh Token has expired")
-        if client.secret is not None:
+        if client.settings.refresh_token_rotation.enabled:
+            # Cognito: a client that rotates refresh tokens refreshes only with
+            # GetTokensFromRefreshToken.  fidelity: refused here, when the flow is used
+            # (not when the client is configured), with cogkit's own wording.
+            raise InvalidParameterError(
+                "Refresh token rotation is enabled for this client: refresh with "
+                "GetTokensFromRefreshToken instead of REFRESH_TOKEN_AUTH.",
+                field="auth_flow",
+            )
+
+        def check_secret(username: str) -> None:
+            if client.secret is None:
+                return
             presented = params.get("SECRET_HASH")
             if not presented:
                 raise NotAuthorizedError(
                     f"Client {client.id} is configured for secret but secret was not received"
                 )
             try:
-                client.check_secret_hash(stored.username, presented)
+                client.check_secret_hash(username, presented)
             except NotAuthorizedError:
                 raise NotAuthorizedError(
                     f"SecretHash does not match for the client: {client.id}"
                 ) from None
-        if stored.device_key is not None and params.get("DEVICE_KEY") != stored.device_key:
-            # A token bound to a device refreshes only with that device's key (Cognito
-            # answers a missing or different DEVICE_KEY this way).
-            raise NotAuthorizedError("Invalid Refresh Token")
-        record = self._rt.store.get_user(self.pool.id, stored.username)
-        if record is None:
-            raise NotAuthorizedError("Invalid Refresh Token")
-        if not record.enabled:
-            raise NotAuthorizedError("User is disabled.")
-        grant = Grant(
-            auth_time=stored.auth_time,
-            event_id=stored.event_id,
-            origin_jti=stored.origin_jti if stored.extra.get("revocable", True) else None,
-            scopes=tuple(stored.extra.get("scopes", (token_rules.ADMIN_SCOPE,))),
-            device_key=stored.device_key,
+
+        stored, record = self._redeem(
+            client, token, check_secret, device_key=params.get("DEVICE_KEY"), rotating=False
         )
         # Refreshing runs PreTokenGeneration (TokenGeneration_RefreshTokens) but neither
         # authentication trigger; InitiateAuth's ClientMetadata does not reach it.
@@ -1087,11 +1081,145 @@ class AuthFlow(MfaCalls, DeviceCalls):
             config,
             client,
             record,
-            grant,
+            self._refresh_grant(stored),
             source=pre_token.REFRESH_TOKENS,
             with_refresh_token=False,
         )
         return AuthResult(tokens=tokens)
+
+    def _redeem(
+        self,
+        client: AppClient,
+        token: str,
+        check_secret: Callable[[str], None],
+        *,
+        device_key: str | None,
+        rotating: bool,
+    ) -> tuple[RefreshTokenRecord, UserRecord]:
+        """The stored refresh token and its user, after every check a refresh makes
+        (``check_secret`` is given the token's username: SECRET_HASH uses it)."""
+        stored = self._rt.store.get_refresh_token(secret_digest(token))
+        if stored is None or stored.pool_id != self.pool.id or stored.client_id != client.id:
+            raise NotAuthorizedError("Invalid Refresh Token")
+        if stored.revoked_at is not None:
+            raise NotAuthorizedError("Refresh Token has been revoked")
+        now = self._rt.now()
+        if now >= stored.expires_at:
+            raise NotAuthorizedError("Refresh Token has expired")
+        check_secret(stored.username)
+        grace = client.settings.refresh_token_rotation.retry_grace_period_seconds
+        if stored.rotated_at is not None and now >= stored.rotated_at + grace:
+            # Rotation replaced this token and its grace period is over.  fidelity: Cognito
+            # does not say whether reuse also revokes the token's family; cogkit refuses
+            # the reused token only, so the legitimate holder of its successor goes on.
+            if rotating:
+                raise RefreshTokenReuseError("Refresh Token has already been used.")
+            raise NotAuthorizedError("Invalid Refresh Token")
+        if stored.device_key is not None and device_key != stored.device_key:
+            # A token bound to a device refreshes only with that device's key (Cognito
+            # answers a missing or different DEVICE_KEY this way).
+            raise NotAuthorizedError("Invalid Refresh Token")
+        record = self._rt.store.get_user(self.pool.id, stored.username)
+        if record is None:
+            raise NotAuthorizedError("Invalid Refresh Token")
+        if not record.enabled:
+            raise NotAuthorizedError("User is disabled.")
+        return stored, record
+
+    @staticmethod
+    def _refresh_grant(stored: RefreshTokenRecord) -> Grant:
+        """What a refresh token's new tokens stand for: the sign-in it descends from
+        (same ``auth_time``, ``event_id`` and ``origin_jti``)."""
+        return Grant(
+            auth_time=stored.auth_time,
+            event_id=stored.event_id,
+            origin_jti=stored.origin_jti if stored.extra.get("revocable", True) else None,
+            scopes=tuple(stored.extra.get("scopes", (token_rules.ADMIN_SCOPE,))),
+            device_key=stored.device_key,
+        )
+
+    def get_tokens_from_refresh_token(
+        self,
+        refresh_token: str,
+        client_id: str,
+        *,
+        client_secret: str | None = None,
+        device_key: str | None = None,
+        client_metadata: Mapping[str, str] | None = None,
+    ) -> Tokens:
+        """``GetTokensFromRefreshToken``: new ID and access tokens from a refresh token.
+
+        With the client's ``refresh_token_rotation`` ENABLED the answer also carries a new
+        refresh token of the same family (same ``auth_time``, ``origin_jti`` and expiry),
+        and the token presented stops working ``retry_grace_period_seconds`` later; using
+        it after that raises ``RefreshTokenReuseError``.  A retry within the grace period
+        gets another new refresh token.  ``client_metadata`` reaches the pre token
+        generation trigger (``TokenGeneration_RefreshTokens``).
+
+        .. versionadded:: 0.1
+        """
+        v.token(refresh_token, "refresh_token")
+        if client_secret is not None:
+            v.string(
+                "client_secret", client_secret, min_len=24, max_len=64, pattern=v.CLIENT_SECRET
+            )
+        if device_key is not None:
+            from cogkit.domain.devices import DEVICE_KEY
+
+            v.string("device_key", device_key, min_len=1, max_len=55, pattern=DEVICE_KEY)
+        metadata = v.client_metadata(client_metadata)
+        config, client = self._client(client_id)
+        rotation = client.settings.refresh_token_rotation
+
+        def check_secret(_username: str) -> None:
+            if client.secret is not None and client_secret is None:
+                raise NotAuthorizedError(
+                    f"Client {client.id} is configured for secret but secret was not received"
+                )
+            client.check_client_secret(client_secret)
+
+        stored, record = self._redeem(
+            client, refresh_token, check_secret, device_key=device_key, rotating=True
+        )
+        # Everything that may fail (the trigger included) runs before the token is used
+        # up, so a failed refresh leaves it as it was.
+        tokens = pre_token.issue_tokens(
+            self._rt,
+            config,
+            client,
+            record,
+            self._refresh_grant(stored),
+            source=pre_token.REFRESH_TOKENS,
+            with_refresh_token=False,
+            client_metadata=metadata,
+        )
+        if not rotation.enabled:
+            return tokens
+        now = self._rt.now()
+        replacement = self._rt.tokens.new_refresh_token()
+        successor = attrs.evolve(
+            stored,
+            digest=secret_digest(replacement),
+            issued_at=now,
+            rotated_at=None,
+            parent=stored.digest,
+        )
+        # The store uses the token up once: of concurrent refreshes past the grace
+        # period (or with none) exactly one gets new tokens.  fidelity: a retry within the
+        # grace period gets another new token and the first one stays valid (Cognito does
+        # not document which token a retry gets).
+        rotated = self._rt.store.rotate_refresh_token(
+            stored.digest,
+            successor,
+            at=now,
+            grace_from=now - rotation.retry_grace_period_seconds,
+        )
+        if not rotated:
+            current = self._rt.store.get_refresh_token(stored.digest)
+            if current is None or current.revoked_at is not None:
+                raise NotAuthorizedError("Refresh Token has been revoked")
+            raise RefreshTokenReuseError("Refresh Token has already been used.")
+        return attrs.evolve(tokens, refresh_token=replacement)
 
     def revoke_token(self, token: str, client_id: str, *, client_secret: str | None = None) -> None:
         """``RevokeToken``: kills a refresh token and every token issued from it."""

@@ -71,22 +71,31 @@ class AppClient:
         return secret_hash(self.secret, username, self.id)
 
     def check_secret_hash(self, username: str, presented: str | None) -> None:
-        """Cognito's SECRET_HASH check; a client without a secret needs none."""
+        """Cognito's SECRET_HASH check; a client without a secret needs none.  A hash made
+        with any of the client's secrets passes (secret rotation)."""
         if self.secret is None:
             return
         if not presented:
             raise NotAuthorizedError(
                 f"Client {self.id} is configured for secret but secret was not received"
             )
-        expected = secret_hash(self.secret, username, self.id)
-        if not hmac.compare_digest(expected.encode(), presented.encode()):
+        given = presented.encode()
+        # Every secret is compared, so the time taken tells nothing of which one matched.
+        matches = [
+            hmac.compare_digest(secret_hash(s.value, username, self.id).encode(), given)
+            for s in self.settings.secrets
+        ]
+        if not any(matches):
             raise NotAuthorizedError(f"Unable to verify secret hash for client {self.id}")
 
     def check_client_secret(self, presented: str | None) -> None:
-        """For calls that take the raw ``ClientSecret`` (RevokeToken, token refresh)."""
+        """For calls that take the raw ``ClientSecret`` (RevokeToken, token refresh); any
+        of the client's secrets passes."""
         if self.secret is None:
             return
-        if not presented or not hmac.compare_digest(self.secret.encode(), presented.encode()):
+        given = (presented or "").encode()
+        matches = [hmac.compare_digest(s.value.encode(), given) for s in self.settings.secrets]
+        if not presented or not any(matches):
             raise NotAuthorizedError(f"Unable to verify secret for client {self.id}")
 
     def readable(self, schema_names: frozenset[str]) -> frozenset[str]:

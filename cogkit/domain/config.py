@@ -22,6 +22,7 @@ from cogkit.domain.enums import (
     DefaultEmailOption,
     DeletionProtection,
     ExplicitAuthFlow,
+    FeatureState,
     LambdaVersion,
     MfaConfiguration,
     PreventUserExistenceErrors,
@@ -36,11 +37,13 @@ from cogkit.domain.triggers import Trigger
 from cogkit.errors import FeatureUnavailableInTierError, InvalidParameterError
 
 __all__ = [
+    "ClientSecret",
     "ClientSettings",
     "InvitationTemplate",
     "LambdaConfig",
     "PasswordPolicy",
     "RecoveryMechanism",
+    "RefreshTokenRotation",
     "UserPoolConfig",
     "VerificationTemplate",
 ]
@@ -504,11 +507,58 @@ _LEGACY_EFFECTIVE = {
 
 
 @attrs.frozen
+class RefreshTokenRotation:
+    """``RefreshTokenRotation`` of an app client.  ``ENABLED``: a refresh
+    (``AuthFlow.get_tokens_from_refresh_token``) also issues a new refresh token, and the
+    one presented stops working ``retry_grace_period_seconds`` (0-60) later, so a client
+    may retry a refresh whose answer it lost."""
+
+    feature: FeatureState = FeatureState.DISABLED
+    retry_grace_period_seconds: int = 0
+
+    @property
+    def enabled(self) -> bool:
+        return self.feature is FeatureState.ENABLED
+
+
+def _refresh_token_rotation(value: Any) -> RefreshTokenRotation:
+    rotation = _value("refresh_token_rotation", value, RefreshTokenRotation)
+    return RefreshTokenRotation(
+        feature=v.enum("refresh_token_rotation.feature", rotation.feature, FeatureState),
+        retry_grace_period_seconds=v.integer(
+            "refresh_token_rotation.retry_grace_period_seconds",
+            rotation.retry_grace_period_seconds,
+            minimum=0,
+            maximum=60,
+        ),
+    )
+
+
+@attrs.frozen
+class ClientSecret:
+    """One secret of a confidential app client (``ClientSecretDescriptorType``).
+
+    ``id`` is ``<client id>--<creation time in epoch milliseconds>``.  The value is kept
+    readable, as Cognito shows a client's secret in DescribeUserPoolClient.
+    """
+
+    id: str
+    value: str = attrs.field(repr=False)
+    created_at: float
+
+
+#: How many secrets an app client may have at once (AddUserPoolClientSecret).
+MAX_CLIENT_SECRETS = 2
+
+
+@attrs.frozen
 class ClientSettings:
     """Everything that configures an app client.  Validities are in their units."""
 
     name: str
-    secret: str | None = attrs.field(default=None, repr=False)
+    #: The client's secrets, oldest first (at most ``MAX_CLIENT_SECRETS``); any of them
+    #: proves the client.
+    secrets: tuple[ClientSecret, ...] = attrs.field(default=(), repr=False)
     explicit_auth_flows: tuple[ExplicitAuthFlow, ...] = DEFAULT_AUTH_FLOWS
     access_token_validity: int = 60
     access_token_unit: TimeUnit = TimeUnit.MINUTES
@@ -529,6 +579,12 @@ class ClientSettings:
     allowed_oauth_flows: tuple[str, ...] = ()
     allowed_oauth_scopes: tuple[str, ...] = ()
     allowed_oauth_flows_user_pool_client: bool = False
+    refresh_token_rotation: RefreshTokenRotation = RefreshTokenRotation()
+
+    @property
+    def secret(self) -> str | None:
+        """The client's oldest secret (DescribeUserPoolClient's ``ClientSecret``)."""
+        return self.secrets[0].value if self.secrets else None
 
     @property
     def effective_auth_flows(self) -> frozenset[ExplicitAuthFlow]:
@@ -559,7 +615,7 @@ class ClientSettings:
         return self.refresh_token_validity * self.refresh_token_unit.seconds
 
 
-CLIENT_FIELDS = frozenset(f.name for f in attrs.fields(ClientSettings)) - {"secret"}
+CLIENT_FIELDS = frozenset(f.name for f in attrs.fields(ClientSettings)) - {"secrets"}
 _MIN_TOKEN, _MAX_TOKEN = 5 * 60, 86400
 _MIN_REFRESH, _MAX_REFRESH = 3600, 3650 * 86400
 
@@ -664,7 +720,14 @@ def client_config(
             changes[name] = oauth_flows
         elif name == "allowed_oauth_scopes":
             changes[name] = v.string_list(name, value, max_items=50, min_len=1, max_len=256)
+        elif name == "refresh_token_rotation":
+            changes[name] = _refresh_token_rotation(value)
     settings = attrs.evolve(base, **changes)
+    if settings.refresh_token_rotation.enabled and pool.tier is UserPoolTier.LITE:
+        # Refresh-token rotation is a feature of the Essentials and Plus plans.
+        raise FeatureUnavailableInTierError(
+            "Refresh token rotation requires the Essentials or Plus feature plan."
+        )
     if settings.refresh_token_validity == 0:
         # Cognito: a refresh validity of 0 means "reset to the default of 30 days".
         settings = attrs.evolve(

@@ -15,6 +15,7 @@ __all__ = [
     "DeletionProtection",
     "DeviceRememberedStatus",
     "ExplicitAuthFlow",
+    "FeatureState",
     "LambdaVersion",
     "MessageAction",
     "MfaConfiguration",
@@ -126,6 +127,13 @@ class ExplicitAuthFlow(StrEnum):
 class PreventUserExistenceErrors(StrEnum):
     LEGACY = "LEGACY"
     ENABLED = "ENABLED"
+
+
+class FeatureState(StrEnum):
+    """``FeatureType``: a client feature switched on or off (refresh-token rotation)."""
+
+    ENABLED = "ENABLED"
+    DISABLED = "DISABLED"
 
 
 class TimeUnit(StrEnum):

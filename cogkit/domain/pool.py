@@ -14,7 +14,7 @@ from typing import TYPE_CHECKING, Any, overload
 import attrs
 
 from cogkit.domain import _accounts as accounts
-from cogkit.domain import _paging, messages, trigger_events
+from cogkit.domain import _paging, client_secrets, messages, trigger_events
 from cogkit.domain import _validate as v
 from cogkit.domain import tokens as token_rules
 from cogkit.domain._paging import Page
@@ -22,7 +22,14 @@ from cogkit.domain._runtime import Runtime
 from cogkit.domain.attributes import VERIFIED_FLAGS
 from cogkit.domain.client import AppClient
 from cogkit.domain.client_oauth import check_oauth_settings
-from cogkit.domain.config import ClientSettings, UserPoolConfig, client_config, pool_config
+from cogkit.domain.client_secrets import PoolClientSecrets
+from cogkit.domain.config import (
+    ClientSecret,
+    ClientSettings,
+    UserPoolConfig,
+    client_config,
+    pool_config,
+)
 from cogkit.domain.devices import PoolDevices
 from cogkit.domain.domains import (
     PoolDomains,
@@ -87,6 +94,7 @@ class UserPool(
     AuthEvents,
     PoolMfa,
     PoolDevices,
+    PoolClientSecrets,
 ):
     """One user pool.  Get it from ``Cognito.create_user_pool`` or ``Cognito.user_pool``."""
 
@@ -309,12 +317,21 @@ class UserPool(
         built = client_config(None, pool=config, units=token_validity_units, name=name, **settings)
         secret = client_secret
         if secret is None and generate_secret:
-            secret = self._rt.ids.choice_string("abcdefghijklmnopqrstuvwxyz0123456789", 51)
-        built = attrs.evolve(built, secret=secret)
-        check_oauth_settings(self._rt, self.id, built)
+            secret = client_secrets.generate(self._rt)
         now = self._rt.now()
+        if secret is not None:
+            # Checked with a stand-in secret: only whether there is one matters here.
+            check_oauth_settings(
+                self._rt, self.id, attrs.evolve(built, secrets=(ClientSecret("-", secret, now),))
+            )
+        else:
+            check_oauth_settings(self._rt, self.id, built)
         for _attempt in range(10):
             client_id = self._rt.ids.choice_string("abcdefghijklmnopqrstuvwxyz0123456789", 26)
+            if secret is not None:
+                built = attrs.evolve(
+                    built, secrets=(client_secrets.new_secret(client_id, secret, now, ()),)
+                )
             record = ClientRecord(
                 id=client_id,
                 pool_id=self.id,
@@ -345,7 +362,7 @@ class UserPool(
         **settings: Any,
     ) -> AppClient:
         """Changes an app client's settings (its id and secret stay)."""
-        if "secret" in settings or "generate_secret" in settings:
+        if {"secret", "secrets", "generate_secret"} & settings.keys():
             raise InvalidParameterError(
                 "A client's secret cannot be changed by an update.", field="client_secret"
             )

@@ -10,7 +10,7 @@ Rules every implementation follows (and the conformance suite in ``cogkit.testin
   ``StoreConflictError`` (``key is None``) and nothing is written.  The stored record gets
   ``version = expected + 1``.
 - Single-use things (codes, sessions) are *taken*: of two concurrent takers exactly one
-  gets the record.
+  gets the record; a refresh token is *rotated* once (``rotate_refresh_token``).
 - ``list_users`` answers equality and prefix searches from an index over the *search keys*
   the domain supplies; it never scans every user.
 - Stores never hash, never read the clock and never apply business rules: every value they
@@ -201,14 +201,44 @@ class SessionStore(Protocol):
 
 @runtime_checkable
 class RefreshTokenStore(Protocol):
-    """Protocol: refresh tokens by digest, grouped in families by ``origin_jti``."""
+    """Protocol: refresh tokens by digest, grouped in families by ``origin_jti``.
 
-    def put_refresh_token(self, token: RefreshTokenRecord) -> None: ...
+    A family starts with one token (``put_refresh_token``) and grows by rotation
+    (``rotate_refresh_token``); revoking it revokes every token in it.
+    """
+
+    def put_refresh_token(self, token: RefreshTokenRecord) -> None:
+        """Store ``token``.  ``StoreConflictError`` when its digest is stored, or when it
+        starts a family (``parent`` is ``None``) that another token already started.  A
+        token with a ``parent`` joins its family as it is, in any order (how exports are
+        loaded back)."""
+        ...
+
     def get_refresh_token(self, digest: str) -> RefreshTokenRecord | None: ...
-    def find_refresh_family(self, origin_jti: str) -> RefreshTokenRecord | None: ...
+
+    def find_refresh_family(self, origin_jti: str) -> RefreshTokenRecord | None:
+        """A token of the family (the tokens of a family are revoked together)."""
+        ...
 
     def revoke_refresh_family(self, origin_jti: str, at: float) -> bool:
-        """Mark the family revoked; ``False`` when unknown or already revoked."""
+        """Mark every token of the family revoked; ``False`` when unknown or already
+        revoked."""
+        ...
+
+    def rotate_refresh_token(
+        self, digest: str, successor: RefreshTokenRecord, *, at: float, grace_from: float
+    ) -> bool:
+        """Put ``successor`` (same family, ``parent`` = ``digest``) in the place of token
+        ``digest``, atomically.
+
+        It happens when the token is stored and not revoked, and either was never rotated
+        (it is then marked ``rotated_at=at``) or was rotated *after* ``grace_from`` (a
+        retry within the grace period; ``rotated_at`` stays).  Otherwise nothing is
+        written and the answer is ``False``.  Of concurrent rotations of a token never
+        rotated before, with ``grace_from >= at``, exactly one succeeds.
+
+        .. versionadded:: 0.1
+        """
         ...
 
     def revoke_user_refresh_tokens(self, pool_id: str, username: str, at: float) -> int: ...

@@ -88,7 +88,8 @@ class MemoryStore:
         self._clients: dict[str, ClientRecord] = {}
         self._sessions: dict[str, SessionRecord] = {}
         self._refresh: dict[str, RefreshTokenRecord] = {}
-        self._families: dict[str, str] = {}
+        #: The digests of each family's tokens, oldest first.
+        self._families: dict[str, list[str]] = {}
         self._user_refresh: dict[tuple[str, str], set[str]] = {}
         # Service-wide items (pool_id ""), such as domain names unique across pools.
         self._global = _PoolData()
@@ -429,26 +430,52 @@ class MemoryStore:
 
     def put_refresh_token(self, token: RefreshTokenRecord) -> None:
         with self._lock:
-            if token.digest in self._refresh or token.origin_jti in self._families:
+            started = token.parent is None and any(
+                self._refresh[d].parent is None for d in self._families.get(token.origin_jti, ())
+            )
+            if token.digest in self._refresh or started:
                 raise StoreConflictError("refresh token exists", key=f"refresh:{token.origin_jti}")
-            self._refresh[token.digest] = token
-            self._families[token.origin_jti] = token.digest
-            self._user_refresh.setdefault((token.pool_id, token.username), set()).add(token.digest)
+            self._keep_refresh_token(token)
+
+    def _keep_refresh_token(self, token: RefreshTokenRecord) -> None:
+        self._refresh[token.digest] = token
+        self._families.setdefault(token.origin_jti, []).append(token.digest)
+        self._user_refresh.setdefault((token.pool_id, token.username), set()).add(token.digest)
 
     def get_refresh_token(self, digest: str) -> RefreshTokenRecord | None:
         return self._refresh.get(digest)
 
     def find_refresh_family(self, origin_jti: str) -> RefreshTokenRecord | None:
-        digest = self._families.get(origin_jti)
-        return None if digest is None else self._refresh.get(digest)
+        with self._lock:
+            digests = self._families.get(origin_jti)
+            return self._refresh.get(digests[-1]) if digests else None
 
     def revoke_refresh_family(self, origin_jti: str, at: float) -> bool:
         with self._lock:
-            digest = self._families.get(origin_jti)
-            token = None if digest is None else self._refresh.get(digest)
-            if digest is None or token is None or token.revoked_at is not None:
+            count = 0
+            for digest in self._families.get(origin_jti, ()):
+                token = self._refresh[digest]
+                if token.revoked_at is None:
+                    self._refresh[digest] = attrs.evolve(token, revoked_at=at)
+                    count += 1
+            return count > 0
+
+    def rotate_refresh_token(
+        self, digest: str, successor: RefreshTokenRecord, *, at: float, grace_from: float
+    ) -> bool:
+        with self._lock:
+            token = self._refresh.get(digest)
+            if token is None or token.revoked_at is not None:
                 return False
-            self._refresh[digest] = attrs.evolve(token, revoked_at=at)
+            if token.rotated_at is not None and token.rotated_at <= grace_from:
+                return False
+            if successor.digest in self._refresh:
+                raise StoreConflictError(
+                    "refresh token exists", key=f"refresh:{successor.origin_jti}"
+                )
+            if token.rotated_at is None:
+                self._refresh[digest] = attrs.evolve(token, rotated_at=at)
+            self._keep_refresh_token(successor)
             return True
 
     def revoke_user_refresh_tokens(self, pool_id: str, username: str, at: float) -> int:

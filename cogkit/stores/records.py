@@ -131,7 +131,8 @@ class SessionRecord:
 
 @attrs.frozen
 class RefreshTokenRecord:
-    """A refresh token family head, kept by digest; ``origin_jti`` names the family."""
+    """A refresh token, kept by digest; ``origin_jti`` names its family: the sign-in it
+    descends from, with every token refresh-token rotation put in its place."""
 
     digest: str = attrs.field(repr=False)
     origin_jti: str
@@ -144,6 +145,10 @@ class RefreshTokenRecord:
     expires_at: float
     device_key: str | None = None
     revoked_at: float | None = None
+    #: When rotation put another token in this one's place (``rotate_refresh_token``).
+    rotated_at: float | None = None
+    #: The digest of the token this one replaced; ``None`` for the first of a family.
+    parent: str | None = attrs.field(default=None, repr=False)
     extra: Mapping[str, Any] = attrs.field(converter=_frozen_map, factory=dict)
 
 

@@ -9,7 +9,7 @@ How it keeps the store rules (``cogkit.stores.base``) across threads *and* proce
 
 - **The database arbitrates uniqueness.**  Usernames are the users' primary key, claims
   (usernames, aliases, subs) live in ``cogkit_user_claims`` whose primary key is
-  ``(pool_id, claim)``, client ids and refresh-token families have primary/unique keys.
+  ``(pool_id, claim)``, client ids and refresh tokens have primary/unique keys.
   A write that loses a race gets a unique violation; the store then looks up which key
   was taken and raises ``StoreConflictError(key=...)``.
 - **Optimistic versions**: ``UPDATE ... WHERE version = :expected``; zero rows means the
@@ -264,7 +264,7 @@ refresh_tokens = sa.Table(
     "cogkit_refresh_tokens",
     metadata,
     sa.Column("digest", _Key, primary_key=True),
-    sa.Column("origin_jti", _Key, nullable=False, unique=True),
+    sa.Column("origin_jti", _Key, nullable=False, index=True),
     sa.Column("pool_id", _Key, _pool_ref(), nullable=False),
     sa.Column("client_id", sa.String, nullable=False),
     sa.Column("username", _Key, nullable=False),
@@ -274,6 +274,8 @@ refresh_tokens = sa.Table(
     sa.Column("expires_at", _Time, nullable=False),
     sa.Column("device_key", sa.String),
     sa.Column("revoked_at", _Time),
+    sa.Column("rotated_at", _Time),
+    sa.Column("parent", _Key),
     sa.Column("extra", sa.JSON, nullable=False),
     sa.Index(None, "pool_id", "username"),
     sa.Index(None, "pool_id", "digest"),
@@ -717,6 +719,40 @@ def _q_revoke(_dialect: str, *keys: str) -> _Spec:
         t.update()
         .where(*_where_key(t, *keys), t.c.revoked_at.is_(None))
         .values(revoked_at=_p("at", t.c.revoked_at))
+    )
+    return _Spec(query)
+
+
+def _q_family_member(_dialect: str) -> _Spec:
+    """The newest token of a family."""
+    t = refresh_tokens
+    query = (
+        sa.select(*_columns(t))
+        .where(*_where_key(t, "origin_jti"))
+        .order_by(t.c.issued_at.desc(), t.c.digest.desc())
+        .limit(1)
+    )
+    return _Spec(query, RefreshTokenRecord, t)
+
+
+def _q_family_taken(_dialect: str) -> _Spec:
+    t = refresh_tokens
+    query = sa.select(t.c.digest).where(*_where_key(t, "origin_jti"), t.c.parent.is_(None))
+    return _Spec(query.limit(1))
+
+
+def _q_rotate(_dialect: str) -> _Spec:
+    """Marks a live token rotated (the first time) or finds it rotated after
+    ``grace_from``; one row changed when the rotation may go ahead."""
+    t = refresh_tokens
+    query = (
+        t.update()
+        .where(
+            *_where_key(t, "digest"),
+            t.c.revoked_at.is_(None),
+            sa.or_(t.c.rotated_at.is_(None), t.c.rotated_at > _p("grace_from", t.c.rotated_at)),
+        )
+        .values(rotated_at=sa.func.coalesce(t.c.rotated_at, _p("at", t.c.rotated_at)))
     )
     return _Spec(query)
 
@@ -1613,13 +1649,19 @@ class SQLStore:
 
     @_translated
     def put_refresh_token(self, token: RefreshTokenRecord) -> None:
-        self._insert(
-            token,
-            ("refresh token exists", f"refresh:{token.origin_jti}"),
-            f"pool {token.pool_id} vanished",
-            # Two unique keys (digest and family): the pool being there tells the clash.
-            held=lambda: self._get(PoolRecord, id=token.pool_id) is not None,
-        )
+        clash = StoreConflictError("refresh token exists", key=f"refresh:{token.origin_jti}")
+
+        def put(tx: _Transaction) -> None:
+            if token.parent is None and tx.rows(_q_family_taken, {"origin_jti": token.origin_jti}):
+                raise clash
+            tx.run(_q_insert, _row(token), "cogkit_refresh_tokens")
+
+        try:
+            self._transact(put)
+        except self._dbapi.IntegrityError as exc:
+            if self._get(PoolRecord, id=token.pool_id) is None:
+                raise StoreConflictError(f"pool {token.pool_id} vanished") from exc
+            raise clash from exc
 
     @_translated
     def get_refresh_token(self, digest: str) -> RefreshTokenRecord | None:
@@ -1627,11 +1669,35 @@ class SQLStore:
 
     @_translated
     def find_refresh_family(self, origin_jti: str) -> RefreshTokenRecord | None:
-        return self._get(RefreshTokenRecord, origin_jti=origin_jti)
+        found: list[RefreshTokenRecord] = self._records(
+            _q_family_member, {"origin_jti": origin_jti}
+        )
+        return found[0] if found else None
 
     @_translated
     def revoke_refresh_family(self, origin_jti: str, at: float) -> bool:
-        return self._run(_q_revoke, {"origin_jti": origin_jti, "at": at}, "origin_jti") == 1
+        return self._run(_q_revoke, {"origin_jti": origin_jti, "at": at}, "origin_jti") > 0
+
+    @_translated
+    def rotate_refresh_token(
+        self, digest: str, successor: RefreshTokenRecord, *, at: float, grace_from: float
+    ) -> bool:
+        # The conditional UPDATE locks the row: a concurrent rotation waits for this one
+        # and then sees ``rotated_at`` set (PostgreSQL re-checks the WHERE; SQLite runs
+        # one writer at a time).
+        def rotate(tx: _Transaction) -> bool:
+            values = {"digest": digest, "at": at, "grace_from": grace_from}
+            if tx.run(_q_rotate, values) != 1:
+                return False
+            tx.run(_q_insert, _row(successor), "cogkit_refresh_tokens")
+            return True
+
+        try:
+            return self._transact(rotate)
+        except self._dbapi.IntegrityError as exc:
+            raise StoreConflictError(
+                "refresh token exists", key=f"refresh:{successor.origin_jti}"
+            ) from exc
 
     @_translated
     def revoke_user_refresh_tokens(self, pool_id: str, username: str, at: float) -> int:

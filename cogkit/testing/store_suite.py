@@ -603,6 +603,97 @@ class StoreConformance:
         with pytest.raises(StoreConflictError):
             pooled.put_refresh_token(refresh_record("r2", "o1"))
 
+    def test_rotating_a_token_adds_its_successor_to_the_family(self, pooled: Store) -> None:
+        pooled.put_refresh_token(refresh_record("r1", "o1"))
+        successor = attrs.evolve(refresh_record("r2", "o1"), parent="r1", issued_at=2.0)
+        assert pooled.rotate_refresh_token("r1", successor, at=5.0, grace_from=5.0) is True
+        assert pooled.get_refresh_token("r1") == attrs.evolve(
+            refresh_record("r1", "o1"), rotated_at=5.0
+        )
+        assert pooled.get_refresh_token("r2") == successor
+        assert pooled.find_refresh_family("o1") == successor
+
+    def test_a_rotated_token_rotates_again_only_after_grace_from(self, pooled: Store) -> None:
+        pooled.put_refresh_token(refresh_record("r1", "o1"))
+        child = attrs.evolve(refresh_record("r2", "o1"), parent="r1")
+        assert pooled.rotate_refresh_token("r1", child, at=5.0, grace_from=5.0) is True
+        retry = attrs.evolve(refresh_record("r3", "o1"), parent="r1")
+        assert pooled.rotate_refresh_token("r1", retry, at=9.0, grace_from=4.0) is True
+        late = attrs.evolve(refresh_record("r4", "o1"), parent="r1")
+        assert pooled.rotate_refresh_token("r1", late, at=20.0, grace_from=5.0) is False
+        assert pooled.get_refresh_token("r1").rotated_at == 5.0  # type: ignore[union-attr]
+        assert pooled.get_refresh_token("r3") == retry
+        assert pooled.get_refresh_token("r4") is None
+
+    def test_unknown_or_revoked_tokens_do_not_rotate(self, pooled: Store) -> None:
+        child = attrs.evolve(refresh_record("r2", "o1"), parent="r1")
+        assert pooled.rotate_refresh_token("r1", child, at=5.0, grace_from=5.0) is False
+        pooled.put_refresh_token(refresh_record("r1", "o1"))
+        pooled.revoke_refresh_family("o1", 3.0)
+        assert pooled.rotate_refresh_token("r1", child, at=5.0, grace_from=5.0) is False
+        assert pooled.get_refresh_token("r2") is None
+        assert pooled.get_refresh_token("r1").rotated_at is None  # type: ignore[union-attr]
+
+    def test_a_successor_with_a_stored_digest_is_a_conflict(self, pooled: Store) -> None:
+        pooled.put_refresh_token(refresh_record("r1", "o1"))
+        pooled.put_refresh_token(refresh_record("r2", "o2"))
+        clash = attrs.evolve(refresh_record("r2", "o1"), parent="r1")
+        with pytest.raises(StoreConflictError):
+            pooled.rotate_refresh_token("r1", clash, at=5.0, grace_from=5.0)
+        assert pooled.get_refresh_token("r1").rotated_at is None  # type: ignore[union-attr]
+
+    def test_revoking_a_family_revokes_every_rotated_token(self, pooled: Store) -> None:
+        pooled.put_refresh_token(refresh_record("r1", "o1"))
+        child = attrs.evolve(refresh_record("r2", "o1"), parent="r1")
+        grandchild = attrs.evolve(refresh_record("r3", "o1"), parent="r2")
+        pooled.rotate_refresh_token("r1", child, at=5.0, grace_from=5.0)
+        pooled.rotate_refresh_token("r2", grandchild, at=6.0, grace_from=6.0)
+        pooled.put_refresh_token(refresh_record("r9", "o9"))
+        assert pooled.revoke_refresh_family("o1", 7.0) is True
+        for digest in ("r1", "r2", "r3"):
+            assert pooled.get_refresh_token(digest).revoked_at == 7.0  # type: ignore[union-attr]
+        assert pooled.find_refresh_family("o1").revoked_at == 7.0  # type: ignore[union-attr]
+        assert pooled.get_refresh_token("r9").revoked_at is None  # type: ignore[union-attr]
+        assert pooled.revoke_refresh_family("o1", 8.0) is False
+
+    def test_rotated_tokens_go_with_their_user(self, pooled: Store) -> None:
+        pooled.create_user(user_record("ann"), claims={"username:ann"}, search={})
+        pooled.put_refresh_token(refresh_record("r1", "o1"))
+        child = attrs.evolve(refresh_record("r2", "o1"), parent="r1")
+        pooled.rotate_refresh_token("r1", child, at=5.0, grace_from=5.0)
+        assert pooled.revoke_user_refresh_tokens(POOL, "ann", 9.0) == 2
+        pooled.delete_user(POOL, "ann")
+        assert pooled.get_refresh_token("r2") is None
+        assert pooled.find_refresh_family("o1") is None
+
+    def test_a_token_with_a_parent_joins_its_family_when_put(self, pooled: Store) -> None:
+        child = attrs.evolve(refresh_record("r2", "o1"), parent="r1")
+        pooled.put_refresh_token(child)
+        root = attrs.evolve(refresh_record("r1", "o1"), rotated_at=5.0)
+        pooled.put_refresh_token(root)
+        assert pooled.get_refresh_token("r2") == child
+        assert pooled.get_refresh_token("r1") == root
+        with pytest.raises(StoreConflictError):
+            pooled.put_refresh_token(child)
+        with pytest.raises(StoreConflictError):
+            pooled.put_refresh_token(refresh_record("r3", "o1"))
+
+    def test_concurrent_rotations_have_one_winner(self, pooled: Store) -> None:
+        pooled.put_refresh_token(refresh_record("r1", "o1"))
+        results = race(
+            8,
+            lambda i: pooled.rotate_refresh_token(
+                "r1",
+                attrs.evolve(refresh_record(f"c{i}", "o1"), parent="r1"),
+                at=5.0,
+                grace_from=5.0,
+            ),
+        )
+        assert sorted(results) == [False] * 7 + [True]
+        winner = results.index(True)
+        assert pooled.get_refresh_token(f"c{winner}") is not None
+        assert sum(pooled.get_refresh_token(f"c{i}") is not None for i in range(8)) == 1
+
     def test_refresh_tokens_list_per_pool_by_digest(self, pooled: Store) -> None:
         for digest in ("r3", "r1", "r2"):
             pooled.put_refresh_token(refresh_record(digest, f"o-{digest}"))

@@ -326,3 +326,34 @@ def test_large_user_counts_move_in_batches(tmp_path: Path) -> None:
         assert exported(target) == text
     finally:
         target.close()
+
+
+def test_a_rotated_refresh_family_moves_whole(sqlite_url: str) -> None:
+    from cogkit.errors import RefreshTokenReuseError
+
+    clock = FrozenClock(1_700_000_000)
+    svc = make_cognito(store=MemoryStore(), clock=clock)
+    pool = svc.create_user_pool("rotating")
+    client = pool.create_client(
+        "web",
+        explicit_auth_flows=["ALLOW_USER_PASSWORD_AUTH"],
+        refresh_token_rotation={"feature": "ENABLED"},
+    )
+    pool.admin_create_user("ann", message_action="SUPPRESS")
+    pool.admin_set_user_password("ann", PASSWORD, permanent=True)
+    first = pool.auth.initiate(client.id, "USER_PASSWORD_AUTH", USERNAME="ann", PASSWORD=PASSWORD)
+    assert first.tokens is not None and first.tokens.refresh_token is not None
+    old = first.tokens.refresh_token
+    new = pool.auth.get_tokens_from_refresh_token(old, client.id).refresh_token
+    assert new is not None
+    before = exported(svc.store)
+    target = open_sql_store(sqlite_url)
+    try:
+        assert import_store(target, io.StringIO(before))["refresh_token"] == 2
+        assert exported(target) == before
+        moved = make_cognito(store=target, clock=clock).user_pool(pool.id)
+        with pytest.raises(RefreshTokenReuseError):
+            moved.auth.get_tokens_from_refresh_token(old, client.id)
+        assert moved.auth.get_tokens_from_refresh_token(new, client.id).refresh_token
+    finally:
+        target.close()
