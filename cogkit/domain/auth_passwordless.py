@@ -8,9 +8,8 @@ what this user can use (``PASSWORD``/``PASSWORD_SRP`` with a password, ``EMAIL_O
 verified email, ``SMS_OTP`` with a verified phone number).  A password goes on like
 ``USER_PASSWORD_AUTH`` (MFA included), ``PASSWORD_SRP`` to ``PASSWORD_VERIFIER``, and an
 OTP choice sends a code whose right answer signs the user in: a one-time code to the
-user's own verified address is a possession factor, so no MFA follows it.
-
-cogkit registers no passkeys, so ``WEB_AUTHN`` is never available.
+user's own verified address is a possession factor, so no MFA follows it.  ``WEB_AUTHN``
+(with a registered passkey) goes on in ``auth_passkeys``.
 """
 
 from __future__ import annotations
@@ -23,7 +22,7 @@ from collections.abc import Mapping
 import attrs
 
 from cogkit.domain import _accounts as accounts
-from cogkit.domain import auth_mfa, auth_srp, mfa
+from cogkit.domain import auth_mfa, auth_passkeys, auth_srp, mfa
 from cogkit.domain.auth import AuthFlow, AuthResult, Challenge, _Attempt
 from cogkit.domain.client import AppClient
 from cogkit.domain.config import UserPoolConfig
@@ -114,6 +113,8 @@ def _start(
         raise NotAuthorizedError("Password attempts exceeded")
     if not record.enabled:
         raise NotAuthorizedError("User is disabled.")
+    if chosen is ChallengeName.WEB_AUTHN:
+        return auth_passkeys.challenge(flow, attempt)
     return auth_mfa.send_code(flow, attempt, chosen, kind="first_factor")
 
 
