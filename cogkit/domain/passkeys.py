@@ -69,7 +69,10 @@ REGISTRATION_TTL = 300
 REGISTRATION = "WEB_AUTHN_REGISTRATION"
 #: The largest credential document cogkit reads (JSON text, before decoding).
 MAX_CREDENTIAL = 64 * 1024
-_PUBLIC_KEY_PARAMS = ({"type": "public-key", "alg": wa.ES256}, {"type": "public-key", "alg": wa.RS256})
+_PUBLIC_KEY_PARAMS = (
+    {"type": "public-key", "alg": wa.ES256},
+    {"type": "public-key", "alg": wa.RS256},
+)
 _TRANSPORTS = frozenset({"ble", "cable", "hybrid", "internal", "nfc", "smart-card", "usb"})
 _ATTACHMENTS = frozenset({"platform", "cross-platform"})
 
@@ -243,17 +246,13 @@ def response_of(credential: Mapping[str, Any], field: str) -> tuple[bytes, Mappi
     return raw_id, response
 
 
-def checked_client_data(
-    response: Mapping[str, Any], field: str, kind: str
-) -> wa.ClientData:
+def checked_client_data(response: Mapping[str, Any], field: str, kind: str) -> wa.ClientData:
     try:
         data = wa.client_data(binary(response, "clientDataJSON", field))
     except wa.WebAuthnFormatError as exc:
         raise InvalidParameterError(f"{field}: {exc}", field=field) from None
     if data.type != kind:
-        raise InvalidParameterError(
-            f"{field}: clientDataJSON.type must be {kind}.", field=field
-        )
+        raise InvalidParameterError(f"{field}: clientDataJSON.type must be {kind}.", field=field)
     return data
 
 
@@ -358,9 +357,7 @@ class PasskeyCalls:
         data = checked_client_data(response, field, "webauthn.create")
         pending = self._pending(data.challenge, record)
         if pending.client_id != client.id:
-            raise WebAuthnClientMismatchError(
-                "The registration was started by another app client."
-            )
+            raise WebAuthnClientMismatchError("The registration was started by another app client.")
         self._rt.store.take_session(pending.digest)
         rp_id = str(pending.state.get("rp_id"))
         if not origin_allowed(data.origin, rp_id) or data.cross_origin:
@@ -368,7 +365,9 @@ class PasskeyCalls:
                 f"The origin is not allowed for the relying party {rp_id}."
             )
         try:
-            fmt, statement, auth = wa.parse_attestation(binary(response, "attestationObject", field))
+            fmt, statement, auth = wa.parse_attestation(
+                binary(response, "attestationObject", field)
+            )
             if not auth.matches(rp_id):
                 raise WebAuthnRelyingPartyMismatchError(
                     f"The passkey was made for another relying party than {rp_id}."

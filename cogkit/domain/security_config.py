@@ -36,7 +36,9 @@ DEFAULT_EMAIL_MFA_SUBJECT = "Your authentication code"
 
 _CODE_TEMPLATE = re.compile(r".*\{####\}.*", re.S)
 #: A relying party ID: a host name (WebAuthn §5.4.2 ``rp.id`` is a valid domain string).
-_RP_ID = re.compile(r"[A-Za-z0-9](?:[A-Za-z0-9-]*[A-Za-z0-9])?(?:\.[A-Za-z0-9](?:[A-Za-z0-9-]*[A-Za-z0-9])?)*")
+_RP_ID = re.compile(
+    r"[A-Za-z0-9](?:[A-Za-z0-9-]*[A-Za-z0-9])?(?:\.[A-Za-z0-9](?:[A-Za-z0-9-]*[A-Za-z0-9])?)*"
+)
 
 
 @attrs.frozen

@@ -3,7 +3,7 @@ authenticator data, client data, attestation statements and assertion signatures
 Authentication, Level 2, §6.1, §7).
 
 Only what passkey registration and sign-in need is here.  The CBOR reader takes definite
-lengths of major types 0–5 and the simple values ``false``, ``true`` and ``null``; tags,
+lengths of major types 0 to 5 and the simple values ``false``, ``true`` and ``null``; tags,
 floats and indefinite lengths are refused, as is anything nested too deeply or longer than
 its input.  Every failure is a ``WebAuthnFormatError`` naming the part that is wrong (or an
 ``UnsupportedCredentialError`` for a well-formed credential cogkit does not accept); the
