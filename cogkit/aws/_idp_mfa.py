@@ -201,8 +201,11 @@ def start_web_authn_registration(call: Call) -> Result:
 @operation(IDP, "CompleteWebAuthnRegistration")
 def complete_web_authn_registration(call: Call) -> Result:
     p = call.params
-    if p.get("Credential") is None:
-        raise InvalidParameterError("Missing required parameter Credential", field="Credential")
+    if not isinstance(p.get("Credential"), Mapping):
+        # The document is the browser's RegistrationResponseJSON: an object.
+        raise InvalidParameterError(
+            "Credential must be a RegistrationResponseJSON object.", field="Credential"
+        )
     _token_auth(call).complete_web_authn_registration(p["AccessToken"], p["Credential"])
     return {}
 
