@@ -29,9 +29,9 @@ from cogkit.domain import _accounts as accounts
 from cogkit.domain import passkeys
 from cogkit.domain.auth import AuthFlow, AuthResult, _Attempt
 from cogkit.domain.enums import ChallengeName
-from cogkit.errors import InvalidParameterError, NotAuthorizedError
+from cogkit.errors import InvalidParameterError, NotAuthorizedError, StoreConflictError
 from cogkit.services import webauthn as wa
-from cogkit.stores.records import SessionRecord, UserRecord
+from cogkit.stores.records import PasskeyRecord, SessionRecord
 
 __all__: list[str] = []
 
@@ -49,10 +49,7 @@ def challenge(flow: AuthFlow, attempt: _Attempt) -> AuthResult:
         "challenge": value,
         "timeout": attempt.client.settings.auth_session_validity * 60 * 1000,
         "rpId": rp_id,
-        "allowCredentials": [
-            {"type": "public-key", "id": item["id"], "transports": list(item.get("transports", []))}
-            for item in passkeys.stored(record)
-        ],
+        "allowCredentials": passkeys.descriptors(passkeys.stored(rt, record)),
         "userVerification": "required" if required else "preferred",
     }
     return flow._challenge(
@@ -86,55 +83,52 @@ def _answer(
     expected = stored.state.get("passkey") or {}
     rp_id = str(expected.get("rp_id"))
     credential_id = wa.b64url_encode(raw_id)
-    item = passkeys.find(attempt.user, credential_id)
+    item = passkeys.find(flow._rt, attempt.user, credential_id)
     if item is None:
         raise NotAuthorizedError(REFUSED)
     if passkeys.challenge_digest(data.challenge) != expected.get("challenge"):
         raise NotAuthorizedError("The passkey answered another challenge.")
     if not passkeys.origin_allowed(data.origin, rp_id) or data.cross_origin:
         raise NotAuthorizedError(f"The origin is not allowed for the relying party {rp_id}.")
-    if not auth.matches(rp_id) or item.get("rp_id") != rp_id:
+    if not auth.matches(rp_id) or item.relying_party_id != rp_id:
         raise NotAuthorizedError(f"The passkey is not for the relying party {rp_id}.")
     if not auth.user_present:
         raise NotAuthorizedError("The authenticator did not confirm user presence.")
     if expected.get("uv") and not auth.user_verified:
         raise NotAuthorizedError("The user pool requires the passkey to verify the user.")
     try:
-        key = wa.cose_key(wa.b64url_decode(item["key"], "key"))
+        key = wa.cose_key(wa.b64url_decode(item.public_key, "public_key"))
     except (wa.WebAuthnFormatError, wa.UnsupportedCredentialError):
         raise NotAuthorizedError(REFUSED) from None
     if not key.verify(signature, auth_raw + data.hash):
         raise NotAuthorizedError(REFUSED)
-    record = _count(flow, attempt, credential_id, auth.sign_count)
+    _count(flow, item, auth.sign_count)
     # A passkey stands for MFA (see the module docstring).
     context = {**attempt.context, "mfa_done": True}
-    return flow._after_first_factor(attrs.evolve(attempt, user=record, context=context))
+    return flow._after_first_factor(attrs.evolve(attempt, context=context))
 
 
-def _count(flow: AuthFlow, attempt: _Attempt, credential_id: str, count: int) -> UserRecord:
+def _count(flow: AuthFlow, passkey: PasskeyRecord, count: int) -> None:
     """Keeps the passkey's new signature counter; a counter that did not move forward
     (when either is nonzero) means a cloned authenticator (WebAuthn §6.1.1, §7.2 step 21)."""
-
-    def advance(current: UserRecord) -> UserRecord | None:
-        items = passkeys.stored(current)
-        for item in items:
-            if item.get("id") != credential_id:
-                continue
-            kept = int(item.get("count") or 0)
-            if (count or kept) and count <= kept:
-                raise NotAuthorizedError(
-                    "The passkey's signature counter went backwards: the authenticator may "
-                    "be cloned."
-                )
-            if count == kept:
-                return None
-            item["count"] = count
-            return passkeys.with_passkeys(current, items)
-        raise NotAuthorizedError(REFUSED)
-
-    return accounts.mutate(
-        flow._rt, attempt.config, attempt.user.pool_id, attempt.user.username, advance
-    )
+    rt = flow._rt
+    for _attempt in range(accounts.RETRIES):
+        current = rt.store.get_passkey(passkey.pool_id, passkey.credential_id)
+        if current is None or current.username != passkey.username:
+            raise NotAuthorizedError(REFUSED)
+        if (count or current.sign_count) and count <= current.sign_count:
+            raise NotAuthorizedError(
+                "The passkey's signature counter went backwards: the authenticator may be cloned."
+            )
+        if count == current.sign_count:
+            return
+        changed = attrs.evolve(current, sign_count=count, modified_at=rt.now())
+        try:
+            rt.store.update_passkey(changed, expected_version=current.version)
+        except StoreConflictError:
+            continue
+        return
+    raise StoreConflictError(f"passkey {passkey.credential_id} is being changed concurrently")
 
 
 AuthFlow.CHALLENGES[ChallengeName.WEB_AUTHN] = _answer

@@ -22,7 +22,7 @@ from collections.abc import Mapping
 import attrs
 
 from cogkit.domain import _accounts as accounts
-from cogkit.domain import auth_mfa, auth_passkeys, auth_srp, mfa
+from cogkit.domain import auth_mfa, auth_passkeys, auth_srp, mfa, passkeys
 from cogkit.domain.auth import AuthFlow, AuthResult, Challenge, _Attempt
 from cogkit.domain.client import AppClient
 from cogkit.domain.config import UserPoolConfig
@@ -42,10 +42,13 @@ CHOICES = (
 )
 
 
-def available(config: UserPoolConfig, attempt: _Attempt) -> list[ChallengeName]:
-    """The first-factor challenges this user can answer, in Cognito's order."""
+def available(
+    config: UserPoolConfig, attempt: _Attempt, *, passkey: bool = False
+) -> list[ChallengeName]:
+    """The first-factor challenges this user can answer, in Cognito's order (``passkey``:
+    the user has a passkey it may sign in with)."""
     out: list[ChallengeName] = []
-    for factor in mfa.configured_first_factors(config, attempt.user):
+    for factor in mfa.configured_first_factors(config, attempt.user, passkey=passkey):
         if factor is AuthFactor.PASSWORD:
             out += [ChallengeName.PASSWORD, ChallengeName.PASSWORD_SRP]
         else:
@@ -81,7 +84,7 @@ def _user_auth_flow(
     # InitiateAuth's ClientMetadata reaches PreAuthentication only (as validationData).
     flow._pre_authentication(config, client, record, username, metadata)
     attempt = _Attempt(config, client, record, admin, context=flow._start_context(params, admin))
-    offered = available(config, attempt)
+    offered = available(config, attempt, passkey=passkeys.usable(flow._rt, config, record))
     if chosen is not None and chosen in offered:
         return _start(flow, attempt, chosen, params)
     if not offered:

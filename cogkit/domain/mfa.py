@@ -168,10 +168,12 @@ def sms_message(config: UserPoolConfig) -> str:
     return config.sms_authentication_message or DEFAULT_SMS_AUTHENTICATION_MESSAGE
 
 
-def configured_first_factors(config: UserPoolConfig, record: UserRecord) -> list[AuthFactor]:
+def configured_first_factors(
+    config: UserPoolConfig, record: UserRecord, *, passkey: bool = False
+) -> list[AuthFactor]:
     """The USER_AUTH first factors the pool allows and the user can use: a password, a
-    verified email for EMAIL_OTP, a verified phone number for SMS_OTP, a passkey for
-    WEB_AUTHN."""
+    verified email for EMAIL_OTP, a verified phone number for SMS_OTP, and WEB_AUTHN when
+    the caller found the user has a ``passkey``."""
     allowed = config.sign_in_policy.allowed_first_auth_factors
     out = []
     if AuthFactor.PASSWORD in allowed and record.password_hash is not None:
@@ -181,7 +183,7 @@ def configured_first_factors(config: UserPoolConfig, record: UserRecord) -> list
         verified = record.attributes.get(f"{attribute}_verified") == "true"
         if factor in allowed and record.attributes.get(attribute) and verified:
             out.append(factor)
-    if passkeys.usable(config, record):
+    if passkey and AuthFactor.WEB_AUTHN in allowed:
         out.append(AuthFactor.WEB_AUTHN)
     return out
 
@@ -500,7 +502,11 @@ class MfaCalls:
             username=record.username,
             preferred_mfa=preferred_factor(record),
             mfa_settings=enabled_factors(record),
-            configured_factors=tuple(configured_first_factors(config, record)),
+            configured_factors=tuple(
+                configured_first_factors(
+                    config, record, passkey=passkeys.registered(self._rt, config, record)
+                )
+            ),
         )
 
 

@@ -2,11 +2,12 @@
 (``PasskeyCalls``, mixed into ``AuthFlow``) and what sign-in needs to know of them.  The
 ``WEB_AUTHN`` sign-in challenge is in ``auth_passkeys``.
 
-A user's passkeys live in its record's ``extra["passkeys"]``: a short list (at most
-``MAX_PASSKEYS``) of the credential ID, its COSE public key, its signature counter, the
-relying party it was made for and what the browser said of it.  Only public keys are
-kept; nothing there is secret.  They change with the user's version, so a sign-in's counter
-update and a deletion never lose each other, and they go when the user goes.
+The store keeps each passkey (``PasskeyRecord``): its credential ID, unique in the pool
+(WebAuthn §7.1 step 22: a credential registered to anyone is not registered again), its
+COSE public key, its signature counter, the relying party it was made for and what the
+browser said of it.  Only public keys are kept; nothing there is secret.  A user has at
+most ``MAX_PASSKEYS``; they go when the user goes.  Whether a user's passkey stands for
+MFA (``WebAuthnMfaSettings``) is kept with its other MFA settings, in the user record.
 
 ``start_web_authn_registration`` hands out ``CredentialCreationOptions`` with a random
 challenge; the challenge is kept as a single-use, expiring session under its digest, bound
@@ -24,7 +25,6 @@ from urllib.parse import urlsplit
 
 import attrs
 
-from cogkit.domain import _accounts as accounts
 from cogkit.domain import _paging
 from cogkit.domain import _validate as v
 from cogkit.domain._paging import Page
@@ -38,6 +38,7 @@ from cogkit.errors import (
     InvalidParameterError,
     LimitExceededError,
     ResourceNotFoundError,
+    StoreConflictError,
     WebAuthnChallengeNotFoundError,
     WebAuthnClientMismatchError,
     WebAuthnConfigurationMissingError,
@@ -48,7 +49,7 @@ from cogkit.errors import (
 )
 from cogkit.services import webauthn as wa
 from cogkit.services.codes import secret_digest
-from cogkit.stores.records import SessionRecord, UserRecord
+from cogkit.stores.records import PasskeyRecord, SessionRecord, UserRecord
 
 if TYPE_CHECKING:
     from cogkit.domain._runtime import Runtime
@@ -92,38 +93,32 @@ class Passkey:
     created_at: _dt.datetime
 
     @classmethod
-    def from_stored(cls, item: Mapping[str, Any]) -> Passkey:
-        attachment = item.get("attachment")
+    def from_record(cls, record: PasskeyRecord) -> Passkey:
+        attachment = record.extra.get("attachment")
         return cls(
-            credential_id=str(item["id"]),
-            friendly_name=str(item.get("name") or ""),
-            relying_party_id=str(item["rp_id"]),
+            credential_id=record.credential_id,
+            friendly_name=str(record.extra.get("name") or ""),
+            relying_party_id=record.relying_party_id,
             authenticator_attachment=None if attachment is None else str(attachment),
-            transports=tuple(item.get("transports") or ()),
-            created_at=_dt.datetime.fromtimestamp(float(item["created_at"]), _dt.UTC),
+            transports=tuple(record.extra.get("transports") or ()),
+            created_at=_dt.datetime.fromtimestamp(record.created_at, _dt.UTC),
         )
 
 
 # -- a user's passkeys -----------------------------------------------------------------
 
 
-def stored(record: UserRecord) -> list[dict[str, Any]]:
-    """The user's passkeys as kept, oldest first."""
-    found = record.extra.get("passkeys")
-    if not isinstance(found, list):
-        return []
-    return [dict(item) for item in found if isinstance(item, Mapping)]
+def stored(rt: Runtime, record: UserRecord) -> list[PasskeyRecord]:
+    """The user's passkeys, by credential ID."""
+    # More than MAX_PASSKEYS only if registrations raced; all of them still count.
+    found = rt.store.list_passkeys(record.pool_id, record.username, after=None, limit=100)
+    return list(found)
 
 
-def find(record: UserRecord, credential_id: str) -> dict[str, Any] | None:
-    for item in stored(record):
-        if item.get("id") == credential_id:
-            return item
-    return None
-
-
-def with_passkeys(record: UserRecord, items: list[dict[str, Any]]) -> UserRecord:
-    return attrs.evolve(record, extra={**record.extra, "passkeys": items})
+def find(rt: Runtime, record: UserRecord, credential_id: str) -> PasskeyRecord | None:
+    """The user's passkey ``credential_id`` (``None`` for anyone else's or none)."""
+    found = rt.store.get_passkey(record.pool_id, credential_id)
+    return found if found is not None and found.username == record.username else None
 
 
 def mfa_enabled(record: UserRecord) -> bool:
@@ -145,10 +140,17 @@ def enabled(config: UserPoolConfig) -> bool:
     return AuthFactor.WEB_AUTHN in config.sign_in_policy.allowed_first_auth_factors
 
 
-def usable(config: UserPoolConfig, record: UserRecord) -> bool:
+def registered(rt: Runtime, config: UserPoolConfig, record: UserRecord) -> bool:
+    """Whether the pool allows passkeys and the user has one."""
+    if not enabled(config):
+        return False
+    return bool(rt.store.list_passkeys(record.pool_id, record.username, after=None, limit=1))
+
+
+def usable(rt: Runtime, config: UserPoolConfig, record: UserRecord) -> bool:
     """Whether USER_AUTH may offer the user ``WEB_AUTHN``: the pool allows passkeys, the user
     has one, and, when MFA is required, the passkey can stand for it (passkey MFA on)."""
-    if not enabled(config) or not stored(record):
+    if not registered(rt, config, record):
         return False
     if config.mfa_configuration is MfaConfiguration.ON:
         return stands_for_mfa(config) and mfa_enabled(record)
@@ -267,8 +269,24 @@ def _friendly_name(attachment: str | None, now: float) -> str:
     return f"{kind} {_dt.datetime.fromtimestamp(now, _dt.UTC):%Y-%m-%d}"
 
 
+def descriptors(items: list[PasskeyRecord]) -> list[dict[str, Any]]:
+    """``PublicKeyCredentialDescriptor``s naming the passkeys (WebAuthn §5.10.3)."""
+    return [
+        {
+            "type": "public-key",
+            "id": item.credential_id,
+            "transports": list(item.extra.get("transports") or []),
+        }
+        for item in items
+    ]
+
+
 def _options_for(
-    config: UserPoolConfig, record: UserRecord, rp_id: str, challenge: str
+    config: UserPoolConfig,
+    record: UserRecord,
+    rp_id: str,
+    challenge: str,
+    existing: list[PasskeyRecord],
 ) -> dict[str, Any]:
     uv = "required" if verification_required(config, record) else "preferred"
     name = record.attributes.get("email") or record.username
@@ -283,10 +301,7 @@ def _options_for(
         },
         "pubKeyCredParams": [dict(p) for p in _PUBLIC_KEY_PARAMS],
         "timeout": REGISTRATION_TTL * 1000,
-        "excludeCredentials": [
-            {"type": "public-key", "id": item["id"], "transports": list(item.get("transports", []))}
-            for item in stored(record)
-        ],
+        "excludeCredentials": descriptors(existing),
         "authenticatorSelection": {
             "residentKey": "required",
             "requireResidentKey": True,
@@ -320,7 +335,8 @@ class PasskeyCalls:
         config, client, record = self._access(access_token)
         require_enabled(config)
         rp_id = relying_party_id(self._rt, self.pool.id, config)
-        if len(stored(record)) >= MAX_PASSKEYS:
+        existing = stored(self._rt, record)
+        if len(existing) >= MAX_PASSKEYS:
             raise LimitExceededError(
                 f"A user can register at most {MAX_PASSKEYS} passkeys; delete one first."
             )
@@ -338,7 +354,7 @@ class PasskeyCalls:
                 state={"sub": record.sub, "rp_id": rp_id},
             )
         )
-        return _options_for(config, record, rp_id, challenge)
+        return _options_for(config, record, rp_id, challenge, existing)
 
     def complete_web_authn_registration(
         self, access_token: str, credential: Mapping[str, Any] | str
@@ -391,7 +407,7 @@ class PasskeyCalls:
             raise InvalidParameterError(
                 f"{field}: rawId is not the credential in the attestation.", field=field
             )
-        self._keep(config, record, raw_id, auth, given, response, rp_id)
+        self._keep(record, raw_id, auth, given, response, rp_id)
 
     def _pending(self, challenge: str, record: UserRecord) -> SessionRecord:
         """The open registration challenge of this user."""
@@ -411,7 +427,6 @@ class PasskeyCalls:
 
     def _keep(
         self,
-        config: UserPoolConfig,
         record: UserRecord,
         raw_id: bytes,
         auth: wa.AuthenticatorData,
@@ -427,48 +442,54 @@ class PasskeyCalls:
             {t for t in transports if t in _TRANSPORTS} if isinstance(transports, list) else ()
         )
         assert auth.public_key is not None
-        item = {
-            "id": wa.b64url_encode(raw_id),
-            "key": wa.b64url_encode(auth.public_key),
-            "count": auth.sign_count,
-            "rp_id": rp_id,
-            "attachment": attachment,
-            "transports": kept_transports,
-            "created_at": now,
-            "name": _friendly_name(attachment, now),
-        }
-
-        def add(current: UserRecord) -> UserRecord:
-            items = stored(current)
-            if any(existing["id"] == item["id"] for existing in items):
-                raise InvalidParameterError(
-                    "This passkey is already registered for the user.", field="credential"
-                )
-            if len(items) >= MAX_PASSKEYS:
-                raise LimitExceededError(f"A user can register at most {MAX_PASSKEYS} passkeys.")
-            return with_passkeys(current, [*items, item])
-
-        accounts.mutate(self._rt, config, self.pool.id, record.username, add)
+        if len(stored(self._rt, record)) >= MAX_PASSKEYS:
+            raise LimitExceededError(f"A user can register at most {MAX_PASSKEYS} passkeys.")
+        passkey = PasskeyRecord(
+            pool_id=self.pool.id,
+            username=record.username,
+            credential_id=wa.b64url_encode(raw_id),
+            relying_party_id=rp_id,
+            public_key=wa.b64url_encode(auth.public_key),
+            sign_count=auth.sign_count,
+            created_at=now,
+            modified_at=now,
+            extra={
+                "attachment": attachment,
+                "transports": kept_transports,
+                "name": _friendly_name(attachment, now),
+            },
+        )
+        try:
+            self._rt.store.create_passkey(passkey)
+        except StoreConflictError as exc:
+            if exc.key is None:
+                raise
+            # Registered already, to this user or another (WebAuthn §7.1 step 22).
+            raise InvalidParameterError(
+                "This passkey is already registered.", field="credential"
+            ) from None
 
     def list_web_authn_credentials(
         self, access_token: str, *, max_results: int = LIST_MAX, next_token: str | None = None
     ) -> Page[Passkey]:
-        """``ListWebAuthnCredentials``: the user's passkeys, oldest first.
+        """``ListWebAuthnCredentials``: the user's passkeys, ordered by credential ID.
 
         .. versionadded:: 0.1
         """
         v.integer("max_results", max_results, minimum=0, maximum=LIST_MAX)
         after = _paging.decode_after(next_token, "next_token", "passkeys")
         _config, _client, record = self._access(access_token)
-        items = stored(record)
-        start = 0
-        if after is not None:
-            ids = [item.get("id") for item in items]
-            start = ids.index(after) + 1 if after in ids else len(items)
-        chosen = items[start : start + max_results] if max_results else []
-        more = bool(chosen) and start + len(chosen) < len(items)
-        token = _paging.encode({"k": "passkeys", "after": chosen[-1]["id"]}) if more else None
-        return Page(tuple(Passkey.from_stored(item) for item in chosen), token)
+        if max_results == 0:
+            return Page((), None)
+        found = self._rt.store.list_passkeys(
+            self.pool.id, record.username, after=after, limit=max_results + 1
+        )
+        items = tuple(Passkey.from_record(p) for p in found[:max_results])
+        more = len(found) > max_results
+        token = (
+            _paging.encode({"k": "passkeys", "after": items[-1].credential_id}) if more else None
+        )
+        return Page(items, token)
 
     def delete_web_authn_credential(self, access_token: str, credential_id: str) -> None:
         """``DeleteWebAuthnCredential``: the passkey can no longer sign the user in.
@@ -476,13 +497,7 @@ class PasskeyCalls:
         .. versionadded:: 0.1
         """
         v.string("credential_id", credential_id, min_len=1, max_len=131072)
-        config, _client, record = self._access(access_token)
-
-        def remove(current: UserRecord) -> UserRecord:
-            items = stored(current)
-            kept = [item for item in items if item.get("id") != credential_id]
-            if len(kept) == len(items):
-                raise ResourceNotFoundError("The passkey does not exist.")
-            return with_passkeys(current, kept)
-
-        accounts.mutate(self._rt, config, self.pool.id, record.username, remove)
+        _config, _client, record = self._access(access_token)
+        found = find(self._rt, record, credential_id)
+        if found is None or not self._rt.store.delete_passkey(self.pool.id, credential_id):
+            raise ResourceNotFoundError("The passkey does not exist.")

@@ -348,6 +348,13 @@ def test_the_same_passkey_is_not_registered_twice(pk: MfaKit) -> None:
         register(pk, device)
 
 
+def test_a_passkey_registered_to_another_user_is_not_registered_again(pk: MfaKit) -> None:
+    device = register(pk)
+    pk.confirmed("bob", email="bob@example.com")
+    with raises(InvalidParameterError, "This passkey is already registered."):
+        register(pk, device, username="bob")
+
+
 # -- listing and deleting ----------------------------------------------------------------
 
 
@@ -358,7 +365,7 @@ def test_passkeys_are_listed_page_by_page(pk: MfaKit) -> None:
     assert first.next_token is not None
     second = pk.auth.list_web_authn_credentials(access, max_results=2, next_token=first.next_token)
     assert second.next_token is None
-    assert [p.credential_id for p in (*first, *second)] == [d.id for d in devices]
+    assert [p.credential_id for p in (*first, *second)] == sorted(d.id for d in devices)
 
 
 def test_more_than_twenty_results_a_page_are_refused(pk: MfaKit) -> None:
