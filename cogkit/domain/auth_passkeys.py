@@ -79,6 +79,8 @@ def _answer(
     except wa.WebAuthnFormatError as exc:
         raise InvalidParameterError(f"{FIELD}: {exc}", field=FIELD) from None
     # The challenge answers once: whatever follows, this session is used up.
+    # fidelity: a refused passkey does not count toward the password lockout (Cognito
+    # does not say that it does); each refusal ends the sign-in's session.
     flow._take(stored)
     expected = stored.state.get("passkey") or {}
     rp_id = str(expected.get("rp_id"))
@@ -103,7 +105,9 @@ def _answer(
     if not key.verify(signature, auth_raw + data.hash):
         raise NotAuthorizedError(REFUSED)
     _count(flow, item, auth.sign_count)
-    # A passkey stands for MFA (see the module docstring).
+    # fidelity: whether Cognito asks a user with MFA for a code after a single-factor
+    # passkey is undocumented; cogkit treats the passkey like a one-time code (no MFA
+    # after it), and where MFA is required offers it only as passkey MFA.
     context = {**attempt.context, "mfa_done": True}
     return flow._after_first_factor(attrs.evolve(attempt, context=context))
 

@@ -194,6 +194,8 @@ def origin_allowed(origin: str, rp_id: str) -> bool:
     """Whether a browser origin may use credentials of ``rp_id`` (WebAuthn §5.1.3 step 5,
     §13.4.9): an ``https`` origin whose host is the RP ID or a subdomain of it; plain
     ``http`` only for ``localhost``, as browsers allow."""
+    # fidelity: Cognito does not publish its origin rule; cogkit allows what a browser
+    # would let use the RP ID (any port, any subdomain), nothing else.
     try:
         parts = urlsplit(origin)
         host = (parts.hostname or "").lower()

@@ -53,6 +53,9 @@ MAX_ITEMS = 256
 UP, UV, BE, BS, AT, ED = 0x01, 0x04, 0x08, 0x10, 0x40, 0x80
 _B64URL = re.compile(r"[A-Za-z0-9_-]*=*")
 #: Attestation formats accepted at registration.
+# fidelity: Cognito does not say which attestation formats it accepts; cogkit takes "none"
+# and "packed" (certificates not judged against trust anchors) and refuses the others
+# (tpm, android-key, apple, fido-u2f, ...) with WebAuthnCredentialNotSupportedException.
 FORMATS = ("none", "packed")
 
 
