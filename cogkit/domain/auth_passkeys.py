@@ -49,7 +49,10 @@ def challenge(flow: AuthFlow, attempt: _Attempt) -> AuthResult:
         "challenge": value,
         "timeout": attempt.client.settings.auth_session_validity * 60 * 1000,
         "rpId": rp_id,
-        "allowCredentials": passkeys.descriptors(passkeys.stored(rt, record)),
+        # Only passkeys of the pool's current relying party can answer.
+        "allowCredentials": passkeys.descriptors(
+            [p for p in passkeys.stored(rt, record) if p.relying_party_id == rp_id]
+        ),
         "userVerification": "required" if required else "preferred",
     }
     return flow._challenge(

@@ -68,6 +68,7 @@ LIST_MAX = 20
 REGISTRATION_TTL = 300
 #: What a registration challenge's session is kept as (no sign-in challenge has the name).
 REGISTRATION = "WEB_AUTHN_REGISTRATION"
+CHALLENGE_GONE = "The passkey registration challenge was not found or has expired."
 #: The largest credential document cogkit reads (JSON text, before decoding).
 MAX_CREDENTIAL = 64 * 1024
 _PUBLIC_KEY_PARAMS = (
@@ -376,7 +377,9 @@ class PasskeyCalls:
         pending = self._pending(data.challenge, record)
         if pending.client_id != client.id:
             raise WebAuthnClientMismatchError("The registration was started by another app client.")
-        self._rt.store.take_session(pending.digest)
+        if self._rt.store.take_session(pending.digest) is None:
+            # Another completion with this challenge got there first.
+            raise WebAuthnChallengeNotFoundError(CHALLENGE_GONE)
         rp_id = str(pending.state.get("rp_id"))
         if not origin_allowed(data.origin, rp_id) or data.cross_origin:
             raise WebAuthnOriginNotAllowedError(
@@ -422,9 +425,7 @@ class PasskeyCalls:
             or found.state.get("sub") != record.sub
             or self._rt.now() >= found.expires_at
         ):
-            raise WebAuthnChallengeNotFoundError(
-                "The passkey registration challenge was not found or has expired."
-            )
+            raise WebAuthnChallengeNotFoundError(CHALLENGE_GONE)
         return found
 
     def _keep(

@@ -5,8 +5,10 @@ from __future__ import annotations
 
 import base64
 import json
+from collections.abc import Callable
 from typing import Any
 
+import attrs
 import pytest
 
 from cogkit import AuthResult, ChallengeName, Cognito
@@ -24,7 +26,10 @@ from cogkit.errors import (
     WebAuthnOriginNotAllowedError,
     WebAuthnRelyingPartyMismatchError,
 )
-from cogkit.testing import SoftwareAuthenticator
+from cogkit.services.codes import secret_digest
+from cogkit.stores import MemoryStore
+from cogkit.stores.records import PasskeyRecord, SessionRecord
+from cogkit.testing import SoftwareAuthenticator, make_cognito
 from cogkit.testing.passkeys import cbor_encode
 from tests.domain.conftest import ALL_FLOWS, MfaKit, mfa_pool
 from tests.helpers import raises
@@ -525,6 +530,18 @@ def test_a_deleted_passkey_does_not_sign_in(pk: MfaKit) -> None:
         answer(pk, result, deleted.authenticate(options, ORIGIN))
 
 
+def test_passkeys_of_a_former_relying_party_are_not_asked_for_and_do_not_sign_in(
+    pk: MfaKit,
+) -> None:
+    device = register(pk)
+    pk.pool.set_mfa_config(web_authn={"relying_party_id": "auth.example.com"})
+    result = initiate(pk)
+    options = options_of(result)
+    assert options["allowCredentials"] == []
+    with raises(NotAuthorizedError):
+        answer(pk, result, device.authenticate(options, "https://auth.example.com", rp_id=RP))
+
+
 def test_a_sign_in_without_user_presence_is_refused(pk: MfaKit) -> None:
     device = register(pk)
     with raises(NotAuthorizedError):
@@ -652,3 +669,79 @@ def test_passkey_mfa_can_be_turned_off_again(mfa_on: MfaKit) -> None:
     mfa_on.pool.admin_set_user_mfa_preference("ann", web_authn={"enabled": True})
     mfa_on.pool.admin_set_user_mfa_preference("ann", web_authn={"enabled": False})
     assert initiate(mfa_on).challenge_name is ChallengeName.SELECT_CHALLENGE
+
+
+# -- races -----------------------------------------------------------------------------
+
+
+class RacingStore(MemoryStore):
+    """A store where another writer acts just before the next passkey update or session
+    take."""
+
+    def __init__(self) -> None:
+        super().__init__()
+        self.before: dict[str, Callable[[], None]] = {}
+
+    def _meddle(self, method: str) -> None:
+        action = self.before.pop(method, None)
+        if action is not None:
+            action()
+
+    def update_passkey(self, passkey: PasskeyRecord, *, expected_version: int) -> PasskeyRecord:
+        self._meddle("update_passkey")
+        return super().update_passkey(passkey, expected_version=expected_version)
+
+    def take_session(self, digest: str) -> SessionRecord | None:
+        self._meddle("take_session")
+        return super().take_session(digest)
+
+
+@pytest.fixture
+def racing() -> tuple[MfaKit, RacingStore]:
+    store = RacingStore()
+    kit = passkey_pool(make_cognito(store=store))
+    kit.confirmed()
+    return kit, store
+
+
+def _bump(store: RacingStore, kit: MfaKit, device: SoftwareAuthenticator, count: int) -> None:
+    current = store.get_passkey(kit.pool.id, device.id)
+    assert current is not None
+    changed = attrs.evolve(current, sign_count=count)
+    store.update_passkey(changed, expected_version=current.version)
+
+
+def test_a_counter_update_that_loses_a_race_is_judged_again(
+    racing: tuple[MfaKit, RacingStore],
+) -> None:
+    kit, store = racing
+    device = register(kit)
+    store.before["update_passkey"] = lambda: _bump(store, kit, device, 5)
+    with raises(NotAuthorizedError):
+        passkey_sign_in(kit, device)
+
+
+def test_a_counter_update_retries_past_an_unrelated_change(
+    racing: tuple[MfaKit, RacingStore],
+) -> None:
+    kit, store = racing
+    device = register(kit)
+    store.before["update_passkey"] = lambda: _bump(store, kit, device, 0)
+    assert passkey_sign_in(kit, device).tokens is not None
+    stored = store.get_passkey(kit.pool.id, device.id)
+    assert stored is not None and stored.sign_count == 1
+
+
+def test_of_two_completions_of_one_challenge_only_one_registers(
+    racing: tuple[MfaKit, RacingStore],
+) -> None:
+    kit, store = racing
+    access = token(kit)
+    options = kit.auth.start_web_authn_registration(access)
+    digest = secret_digest(options["challenge"])
+    store.before["take_session"] = lambda: store.take_session(digest) and None
+    with raises(WebAuthnChallengeNotFoundError):
+        kit.auth.complete_web_authn_registration(
+            access, SoftwareAuthenticator().register(options, ORIGIN)
+        )
+    assert len(kit.auth.list_web_authn_credentials(access)) == 0
