@@ -216,14 +216,30 @@ def test_an_unsupported_attestation_format_is_refused(pk: MfaKit) -> None:
         register(pk, fmt="tpm")
 
 
-def test_a_registration_from_another_origin_is_refused(pk: MfaKit) -> None:
+@pytest.mark.parametrize(
+    "origin",
+    [
+        "https://evil.test",
+        "https://notexample.com",
+        "http://example.com",
+        "https://example.com:99999",
+        "https://example.com/path",
+        "https://ann@example.com",
+        "null",
+    ],
+)
+def test_a_registration_from_an_origin_outside_the_relying_party_is_refused(
+    pk: MfaKit, origin: str
+) -> None:
     with raises(WebAuthnOriginNotAllowedError):
-        register(pk, origin="https://evil.test")
+        register(pk, origin=origin)
 
 
-def test_a_registration_from_a_plain_http_origin_is_refused(pk: MfaKit) -> None:
-    with raises(WebAuthnOriginNotAllowedError):
-        register(pk, origin="http://example.com")
+def test_localhost_may_register_over_plain_http(svc: Cognito) -> None:
+    kit = passkey_pool(svc, web_authn={"relying_party_id": "localhost"})
+    kit.confirmed()
+    register(kit, origin="http://localhost:8000")
+    assert len(kit.auth.list_web_authn_credentials(token(kit))) == 1
 
 
 def test_a_registration_from_a_subdomain_of_the_relying_party_is_accepted(pk: MfaKit) -> None:
@@ -371,6 +387,17 @@ def test_passkeys_are_listed_page_by_page(pk: MfaKit) -> None:
     second = pk.auth.list_web_authn_credentials(access, max_results=2, next_token=first.next_token)
     assert second.next_token is None
     assert [p.credential_id for p in (*first, *second)] == sorted(d.id for d in devices)
+
+
+def test_a_page_of_no_passkeys_is_empty(pk: MfaKit) -> None:
+    register(pk)
+    page = pk.auth.list_web_authn_credentials(token(pk), max_results=0)
+    assert len(page) == 0 and page.next_token is None
+
+
+def test_an_oversized_credential_document_is_refused(pk: MfaKit) -> None:
+    with raises(InvalidParameterError, field="credential"):
+        pk.auth.complete_web_authn_registration(token(pk), "x" * 70000)
 
 
 def test_more_than_twenty_results_a_page_are_refused(pk: MfaKit) -> None:
