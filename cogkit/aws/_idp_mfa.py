@@ -75,12 +75,12 @@ def _web_authn(given: Mapping[str, Any] | None) -> dict[str, Any] | None:
     # are; Cognito does not say whether it resets them like the MFA factors.
     if given is None:
         return None
-    out: dict[str, Any] = {"relying_party_id": given.get("RelyingPartyId")}
-    if given.get("UserVerification") is not None:
-        out["user_verification"] = given["UserVerification"]
-    if given.get("FactorConfiguration") is not None:
-        out["factor_configuration"] = given["FactorConfiguration"]
-    return out
+    # A given configuration is whole: a member left out takes its default.
+    return {
+        "relying_party_id": given.get("RelyingPartyId"),
+        "user_verification": given.get("UserVerification") or "preferred",
+        "factor_configuration": given.get("FactorConfiguration") or "SINGLE_FACTOR",
+    }
 
 
 @operation(IDP, "SetUserPoolMfaConfig")

@@ -110,6 +110,17 @@ def test_set_user_pool_mfa_config_sets_the_passkey_configuration(aws: Aws) -> No
     assert shown == answer["WebAuthnConfiguration"]
 
 
+def test_set_user_pool_mfa_config_resets_passkey_settings_it_leaves_out(aws: Aws) -> None:
+    aws.idp.set_user_pool_mfa_config(
+        UserPoolId=aws.pool_id,
+        WebAuthnConfiguration={"RelyingPartyId": "example.com", "UserVerification": "required"},
+    )
+    answer = aws.idp.set_user_pool_mfa_config(
+        UserPoolId=aws.pool_id, WebAuthnConfiguration={"RelyingPartyId": "example.com"}
+    )
+    assert answer["WebAuthnConfiguration"]["UserVerification"] == "preferred"
+
+
 def test_set_user_pool_mfa_config_refuses_an_unknown_user_verification(aws: Aws) -> None:
     with aws_error(aws.idp.exceptions.InvalidParameterException):
         aws.idp.set_user_pool_mfa_config(
