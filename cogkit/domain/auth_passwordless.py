@@ -117,6 +117,9 @@ def _start(
     if not record.enabled:
         raise NotAuthorizedError("User is disabled.")
     if chosen is ChallengeName.WEB_AUTHN:
+        # fidelity: the API reference shows SELECT_CHALLENGE answered with WEB_AUTHN and a
+        # CREDENTIAL at once; no challenge was handed out to sign yet, so cogkit answers
+        # with the WEB_AUTHN challenge (as the SDKs expect) and ignores such a CREDENTIAL.
         return auth_passkeys.challenge(flow, attempt)
     return auth_mfa.send_code(flow, attempt, chosen, kind="first_factor")
 
