@@ -54,6 +54,8 @@ from cogkit.domain.enums import (
     ExplicitAuthFlow,
     MfaFactor,
     UserStatus,
+    UserVerification,
+    WebAuthnFactorConfiguration,
 )
 from cogkit.domain.events import AuthEvent, EventContext, event_context
 from cogkit.domain.imports import ImportJob, ImportJobStatus, ImportRowError
@@ -64,7 +66,13 @@ from cogkit.domain.mfa import (
     SoftwareTokenVerification,
     UserAuthFactors,
 )
-from cogkit.domain.security_config import DeviceConfiguration, MfaFactors, SignInPolicy
+from cogkit.domain.passkeys import Passkey
+from cogkit.domain.security_config import (
+    DeviceConfiguration,
+    MfaFactors,
+    SignInPolicy,
+    WebAuthnConfiguration,
+)
 from cogkit.domain.triggers import LambdaContext, Trigger
 from cogkit.errors import CogkitError, CognitoError
 from cogkit.services.clock import Clock, FrozenClock, SystemClock
@@ -116,6 +124,7 @@ __all__ = [
     "MfaFactors",
     "MfaPreference",
     "Outbox",
+    "Passkey",
     "PasswordPolicy",
     "PasswordProfile",
     "PoolDescription",
@@ -143,7 +152,10 @@ __all__ = [
     "UserPoolConfig",
     "UserPoolDomain",
     "UserStatus",
+    "UserVerification",
     "VerificationTemplate",
+    "WebAuthnConfiguration",
+    "WebAuthnFactorConfiguration",
     "event_context",
     "secret_hash",
 ]

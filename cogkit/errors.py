@@ -57,6 +57,13 @@ __all__ = [
     "UserNotFoundError",
     "UserPoolAddOnNotEnabledError",
     "UsernameExistsError",
+    "WebAuthnChallengeNotFoundError",
+    "WebAuthnClientMismatchError",
+    "WebAuthnConfigurationMissingError",
+    "WebAuthnCredentialNotSupportedError",
+    "WebAuthnNotEnabledError",
+    "WebAuthnOriginNotAllowedError",
+    "WebAuthnRelyingPartyMismatchError",
     "error_class_for_code",
 ]
 
@@ -284,6 +291,51 @@ class InvalidLambdaResponseError(CognitoError):
 
 class UnexpectedLambdaError(CognitoError):
     code = "UnexpectedLambdaException"
+
+
+# -- passkeys (WebAuthn) ---------------------------------------------------------------
+
+
+class WebAuthnNotEnabledError(CognitoError):
+    """The pool does not offer passkeys (``WEB_AUTHN`` is not a first factor it allows)."""
+
+    code = "WebAuthnNotEnabledException"
+
+
+class WebAuthnConfigurationMissingError(CognitoError):
+    """The pool has neither a relying party ID nor a domain to use as one."""
+
+    code = "WebAuthnConfigurationMissingException"
+
+
+class WebAuthnChallengeNotFoundError(CognitoError):
+    """The registration challenge is unknown, used or expired."""
+
+    code = "WebAuthnChallengeNotFoundException"
+
+
+class WebAuthnRelyingPartyMismatchError(CognitoError):
+    """The credential was made for another relying party than the pool's."""
+
+    code = "WebAuthnRelyingPartyMismatchException"
+
+
+class WebAuthnClientMismatchError(CognitoError):
+    """The registration is completed through another app client than it was started by."""
+
+    code = "WebAuthnClientMismatchException"
+
+
+class WebAuthnOriginNotAllowedError(CognitoError):
+    """The browser's origin does not belong to the pool's relying party ID."""
+
+    code = "WebAuthnOriginNotAllowedException"
+
+
+class WebAuthnCredentialNotSupportedError(CognitoError):
+    """The authenticator's attestation format or key algorithm is not accepted."""
+
+    code = "WebAuthnCredentialNotSupportedException"
 
 
 def _all_cognito_errors() -> dict[str, type[CognitoError]]:

@@ -63,3 +63,10 @@ def test_the_group_authorization_example_admits_members_only() -> None:
         "refused: bob is not in staff",
         "order 42 refunded by bob",
     ]
+
+
+def test_the_passkeys_example_registers_and_signs_in_with_a_passkey() -> None:
+    out = run("passkeys.py")
+    assert "for example.com" in out
+    assert "signed in with a passkey: ann" in out
+    assert "another origin refused: NotAuthorizedException" in out

@@ -1,5 +1,5 @@
-"""cognito-idp operations for MFA, software tokens, choice-based sign-in factors and
-remembered devices: each a thin mapping onto one domain call."""
+"""cognito-idp operations for MFA, software tokens, choice-based sign-in factors, passkeys
+and remembered devices: each a thin mapping onto one domain call."""
 
 from __future__ import annotations
 
@@ -11,6 +11,7 @@ from cogkit.aws._model import IDP, epoch
 from cogkit.domain.auth import AuthFlow
 from cogkit.domain.devices import Device
 from cogkit.domain.mfa import MfaConfig, MfaPreference
+from cogkit.domain.passkeys import Passkey
 from cogkit.domain.pool import UserPool
 from cogkit.errors import InvalidParameterError
 
@@ -41,13 +42,6 @@ def _token_or_session(call: Call) -> AuthFlow:
     return call.service.pool_for_session(str(session)).auth
 
 
-def _no_passkeys(call: Call, member: str) -> None:
-    if call.params.get(member):
-        raise InvalidParameterError(
-            f"cogkit does not support passkeys yet ({member}).", field=member
-        )
-
-
 # -- pool MFA configuration ------------------------------------------------------------
 
 
@@ -66,13 +60,32 @@ def _mfa_config_out(config: MfaConfig) -> dict[str, Any]:
             "Message": config.email_message,
             "Subject": config.email_subject,
         }
+    web_authn: dict[str, Any] = {
+        "UserVerification": config.web_authn.user_verification.value,
+        "FactorConfiguration": config.web_authn.factor_configuration.value,
+    }
+    if config.web_authn.relying_party_id:
+        web_authn["RelyingPartyId"] = config.web_authn.relying_party_id
+    out["WebAuthnConfiguration"] = web_authn
     return out
+
+
+def _web_authn(given: Mapping[str, Any] | None) -> dict[str, Any] | None:
+    # (verify) A call without WebAuthnConfiguration leaves the passkey settings as they
+    # are; Cognito does not say whether it resets them like the MFA factors.
+    if given is None:
+        return None
+    # A given configuration is whole: a member left out takes its default.
+    return {
+        "relying_party_id": given.get("RelyingPartyId"),
+        "user_verification": given.get("UserVerification") or "preferred",
+        "factor_configuration": given.get("FactorConfiguration") or "SINGLE_FACTOR",
+    }
 
 
 @operation(IDP, "SetUserPoolMfaConfig")
 def set_user_pool_mfa_config(call: Call) -> Result:
     p = call.params
-    _no_passkeys(call, "WebAuthnConfiguration")
     sms = p.get("SmsMfaConfiguration")
     email = p.get("EmailMfaConfiguration")
     # Each factor is as the call describes it: a member left out turns its factor off.
@@ -85,6 +98,7 @@ def set_user_pool_mfa_config(call: Call) -> Result:
         email=email is not None,
         email_message=(email or {}).get("Message"),
         email_subject=(email or {}).get("Subject"),
+        web_authn=_web_authn(p.get("WebAuthnConfiguration")),
     )
     return _mfa_config_out(config)
 
@@ -127,13 +141,14 @@ def _preference(settings: Mapping[str, Any] | None) -> MfaPreference | None:
     return MfaPreference(settings.get("Enabled"), settings.get("PreferredMfa"))
 
 
-def _preferences(call: Call) -> dict[str, MfaPreference | None]:
-    _no_passkeys(call, "WebAuthnMfaSettings")
+def _preferences(call: Call) -> dict[str, Any]:
     p = call.params
+    passkey = p.get("WebAuthnMfaSettings")
     return {
         "sms": _preference(p.get("SMSMfaSettings")),
         "software_token": _preference(p.get("SoftwareTokenMfaSettings")),
         "email": _preference(p.get("EmailMfaSettings")),
+        "web_authn": None if passkey is None else passkey.get("Enabled"),
     }
 
 
@@ -172,6 +187,56 @@ def get_user_auth_factors(call: Call) -> Result:
         "UserMFASettingList": [f.value for f in factors.mfa_settings] or None,
         "ConfiguredUserAuthFactors": [f.value for f in factors.configured_factors],
     }
+
+
+# -- passkeys --------------------------------------------------------------------------
+
+
+@operation(IDP, "StartWebAuthnRegistration")
+def start_web_authn_registration(call: Call) -> Result:
+    options = _token_auth(call).start_web_authn_registration(call.params["AccessToken"])
+    return {"CredentialCreationOptions": options}
+
+
+@operation(IDP, "CompleteWebAuthnRegistration")
+def complete_web_authn_registration(call: Call) -> Result:
+    p = call.params
+    if not isinstance(p.get("Credential"), Mapping):
+        # The document is the browser's RegistrationResponseJSON: an object.
+        raise InvalidParameterError(
+            "Credential must be a RegistrationResponseJSON object.", field="Credential"
+        )
+    _token_auth(call).complete_web_authn_registration(p["AccessToken"], p["Credential"])
+    return {}
+
+
+def _passkey_out(passkey: Passkey) -> dict[str, Any]:
+    out: dict[str, Any] = {
+        "CredentialId": passkey.credential_id,
+        "FriendlyCredentialName": passkey.friendly_name,
+        "RelyingPartyId": passkey.relying_party_id,
+        "AuthenticatorTransports": list(passkey.transports),
+        "CreatedAt": epoch(passkey.created_at),
+    }
+    if passkey.authenticator_attachment is not None:
+        out["AuthenticatorAttachment"] = passkey.authenticator_attachment
+    return out
+
+
+@operation(IDP, "ListWebAuthnCredentials")
+def list_web_authn_credentials(call: Call) -> Result:
+    p = call.params
+    page = _token_auth(call).list_web_authn_credentials(
+        p["AccessToken"], max_results=p.get("MaxResults", 20), next_token=p.get("NextToken")
+    )
+    return {"Credentials": [_passkey_out(c) for c in page], "NextToken": page.next_token}
+
+
+@operation(IDP, "DeleteWebAuthnCredential")
+def delete_web_authn_credential(call: Call) -> Result:
+    p = call.params
+    _token_auth(call).delete_web_authn_credential(p["AccessToken"], p["CredentialId"])
+    return {}
 
 
 # -- devices ---------------------------------------------------------------------------

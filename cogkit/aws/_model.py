@@ -117,6 +117,8 @@ def _check(
     kind = shape.type_name
     meta = shape.metadata
     secret = _is_secret(shape, secret)
+    if kind == "structure" and getattr(shape, "is_document_type", False):
+        return  # a Document (CompleteWebAuthnRegistration's Credential): any JSON value
     if kind == "structure":
         if not isinstance(value, Mapping):
             raise SerializationProblem(f"Expected an object at '{path or '<body>'}'")

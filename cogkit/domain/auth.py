@@ -36,6 +36,7 @@ from cogkit.domain.enums import (
 )
 from cogkit.domain.messages import CodeDelivery
 from cogkit.domain.mfa import MfaCalls
+from cogkit.domain.passkeys import PasskeyCalls
 from cogkit.domain.pool_admin import delete_attributes, recovery_attribute
 from cogkit.domain.tokens import Grant, Tokens, TokenVerificationError
 from cogkit.domain.trigger_events import Composed
@@ -167,7 +168,7 @@ SessionFlowHandler = Callable[
 ]
 
 
-class AuthFlow(MfaCalls, DeviceCalls):
+class AuthFlow(MfaCalls, DeviceCalls, PasskeyCalls):
     """The sign-up and sign-in engine of one user pool."""
 
     #: Auth flows by name; later features register theirs here.
@@ -1611,6 +1612,7 @@ from cogkit.domain import (  # noqa: E402, F401
     auth_custom,
     auth_devices,
     auth_mfa,
+    auth_passkeys,
     auth_passwordless,
     auth_sign_up,
     auth_srp,

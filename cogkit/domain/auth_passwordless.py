@@ -8,9 +8,8 @@ what this user can use (``PASSWORD``/``PASSWORD_SRP`` with a password, ``EMAIL_O
 verified email, ``SMS_OTP`` with a verified phone number).  A password goes on like
 ``USER_PASSWORD_AUTH`` (MFA included), ``PASSWORD_SRP`` to ``PASSWORD_VERIFIER``, and an
 OTP choice sends a code whose right answer signs the user in: a one-time code to the
-user's own verified address is a possession factor, so no MFA follows it.
-
-cogkit registers no passkeys, so ``WEB_AUTHN`` is never available.
+user's own verified address is a possession factor, so no MFA follows it.  ``WEB_AUTHN``
+(with a registered passkey) goes on in ``auth_passkeys``.
 """
 
 from __future__ import annotations
@@ -23,7 +22,7 @@ from collections.abc import Mapping
 import attrs
 
 from cogkit.domain import _accounts as accounts
-from cogkit.domain import auth_mfa, auth_srp, mfa
+from cogkit.domain import auth_mfa, auth_passkeys, auth_srp, mfa, passkeys
 from cogkit.domain.auth import AuthFlow, AuthResult, Challenge, _Attempt
 from cogkit.domain.client import AppClient
 from cogkit.domain.config import UserPoolConfig
@@ -43,10 +42,13 @@ CHOICES = (
 )
 
 
-def available(config: UserPoolConfig, attempt: _Attempt) -> list[ChallengeName]:
-    """The first-factor challenges this user can answer, in Cognito's order."""
+def available(
+    config: UserPoolConfig, attempt: _Attempt, *, passkey: bool = False
+) -> list[ChallengeName]:
+    """The first-factor challenges this user can answer, in Cognito's order (``passkey``:
+    the user has a passkey it may sign in with)."""
     out: list[ChallengeName] = []
-    for factor in mfa.configured_first_factors(config, attempt.user):
+    for factor in mfa.configured_first_factors(config, attempt.user, passkey=passkey):
         if factor is AuthFactor.PASSWORD:
             out += [ChallengeName.PASSWORD, ChallengeName.PASSWORD_SRP]
         else:
@@ -82,7 +84,7 @@ def _user_auth_flow(
     # InitiateAuth's ClientMetadata reaches PreAuthentication only (as validationData).
     flow._pre_authentication(config, client, record, username, metadata)
     attempt = _Attempt(config, client, record, admin, context=flow._start_context(params, admin))
-    offered = available(config, attempt)
+    offered = available(config, attempt, passkey=passkeys.usable(flow._rt, config, record))
     if chosen is not None and chosen in offered:
         return _start(flow, attempt, chosen, params)
     if not offered:
@@ -114,6 +116,11 @@ def _start(
         raise NotAuthorizedError("Password attempts exceeded")
     if not record.enabled:
         raise NotAuthorizedError("User is disabled.")
+    if chosen is ChallengeName.WEB_AUTHN:
+        # fidelity: the API reference shows SELECT_CHALLENGE answered with WEB_AUTHN and a
+        # CREDENTIAL at once; no challenge was handed out to sign yet, so cogkit answers
+        # with the WEB_AUTHN challenge (as the SDKs expect) and ignores such a CREDENTIAL.
+        return auth_passkeys.challenge(flow, attempt)
     return auth_mfa.send_code(flow, attempt, chosen, kind="first_factor")
 
 

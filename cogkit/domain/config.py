@@ -32,7 +32,12 @@ from cogkit.domain.enums import (
     UserPoolTier,
     VerifiedAttribute,
 )
-from cogkit.domain.security_config import DeviceConfiguration, MfaFactors, SignInPolicy
+from cogkit.domain.security_config import (
+    DeviceConfiguration,
+    MfaFactors,
+    SignInPolicy,
+    WebAuthnConfiguration,
+)
 from cogkit.domain.triggers import Trigger
 from cogkit.errors import FeatureUnavailableInTierError, InvalidParameterError
 
@@ -182,6 +187,8 @@ class UserPoolConfig:
     mfa_factors: MfaFactors = attrs.field(factory=MfaFactors)
     device_configuration: DeviceConfiguration | None = None
     sign_in_policy: SignInPolicy = attrs.field(factory=SignInPolicy)
+    #: Passkeys: relying party, user verification, whether they stand for MFA.
+    web_authn: WebAuthnConfiguration = attrs.field(factory=WebAuthnConfiguration)
 
     def attribute(self, name: str) -> SchemaAttribute | None:
         for attribute in self.schema:
@@ -456,6 +463,8 @@ def pool_config(
             changes[name] = security.device_configuration(value)
         elif name == "sign_in_policy":
             changes[name] = security.sign_in_policy(value)
+        elif name == "web_authn":
+            changes[name] = security.web_authn(value, config.web_authn)
     config = attrs.evolve(config, **changes)
     if (
         config.advanced_security_mode is not AdvancedSecurityMode.OFF

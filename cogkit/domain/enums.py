@@ -25,8 +25,10 @@ __all__ = [
     "TimeUnit",
     "UserPoolTier",
     "UserStatus",
+    "UserVerification",
     "UsernameAttribute",
     "VerifiedAttribute",
+    "WebAuthnFactorConfiguration",
 ]
 
 
@@ -197,6 +199,21 @@ class AuthFactor(StrEnum):
     EMAIL_OTP = "EMAIL_OTP"
     SMS_OTP = "SMS_OTP"
     WEB_AUTHN = "WEB_AUTHN"
+
+
+class UserVerification(StrEnum):
+    """``WebAuthnConfiguration.UserVerification``: whether passkeys must verify the user."""
+
+    REQUIRED = "required"
+    PREFERRED = "preferred"
+
+
+class WebAuthnFactorConfiguration(StrEnum):
+    """``WebAuthnConfiguration.FactorConfiguration``: whether a passkey that verified the
+    user also counts as MFA."""
+
+    SINGLE_FACTOR = "SINGLE_FACTOR"
+    MULTI_FACTOR_WITH_USER_VERIFICATION = "MULTI_FACTOR_WITH_USER_VERIFICATION"
 
 
 class DeviceRememberedStatus(StrEnum):

@@ -21,13 +21,17 @@ import attrs
 
 from cogkit.domain import _accounts as accounts
 from cogkit.domain import _validate as v
+from cogkit.domain import passkeys
 from cogkit.domain.enums import (
     AuthFactor,
     ChallengeName,
     MfaConfiguration,
     MfaFactor,
 )
-from cogkit.domain.security_config import DEFAULT_SMS_AUTHENTICATION_MESSAGE
+from cogkit.domain.security_config import (
+    DEFAULT_SMS_AUTHENTICATION_MESSAGE,
+    WebAuthnConfiguration,
+)
 from cogkit.errors import (
     EnableSoftwareTokenMFAError,
     InvalidParameterError,
@@ -81,6 +85,8 @@ class MfaConfig:
     email: bool
     email_message: str
     email_subject: str
+    #: Passkeys (``WebAuthnConfiguration``).
+    web_authn: WebAuthnConfiguration = attrs.field(factory=WebAuthnConfiguration)
 
 
 @attrs.frozen
@@ -162,10 +168,12 @@ def sms_message(config: UserPoolConfig) -> str:
     return config.sms_authentication_message or DEFAULT_SMS_AUTHENTICATION_MESSAGE
 
 
-def configured_first_factors(config: UserPoolConfig, record: UserRecord) -> list[AuthFactor]:
+def configured_first_factors(
+    config: UserPoolConfig, record: UserRecord, *, passkey: bool = False
+) -> list[AuthFactor]:
     """The USER_AUTH first factors the pool allows and the user can use: a password, a
-    verified email for EMAIL_OTP, a verified phone number for SMS_OTP (cogkit registers no
-    passkeys, so never WEB_AUTHN)."""
+    verified email for EMAIL_OTP, a verified phone number for SMS_OTP, and WEB_AUTHN when
+    the caller found the user has a ``passkey``."""
     allowed = config.sign_in_policy.allowed_first_auth_factors
     out = []
     if AuthFactor.PASSWORD in allowed and record.password_hash is not None:
@@ -175,6 +183,8 @@ def configured_first_factors(config: UserPoolConfig, record: UserRecord) -> list
         verified = record.attributes.get(f"{attribute}_verified") == "true"
         if factor in allowed and record.attributes.get(attribute) and verified:
             out.append(factor)
+    if passkey and AuthFactor.WEB_AUTHN in allowed:
+        out.append(AuthFactor.WEB_AUTHN)
     return out
 
 
@@ -281,19 +291,51 @@ def _legacy_sms(options: Any) -> MfaPreference:
     return MfaPreference(enabled=bool(items))
 
 
+def _passkey_mfa(field: str, value: Any) -> bool | None:
+    """``WebAuthnMfaSettings``: ``{"enabled": bool}`` (or the bool itself)."""
+    if value is None or isinstance(value, bool):
+        return value
+    data = v.mapping(field, value)
+    v.no_unknown(field, data, ["enabled"])
+    enabled = data.get("enabled")
+    return None if enabled is None else v.boolean(f"{field}.enabled", enabled)
+
+
+def apply_passkey_mfa(config: UserPoolConfig, record: UserRecord, on: bool) -> UserRecord | None:
+    """Turns passkey MFA on or off: on needs a pool where passkeys stand for MFA and
+    another MFA factor the user keeps, so losing the passkey never locks the user out."""
+    if on:
+        if not passkeys.stands_for_mfa(config):
+            raise InvalidParameterError(
+                "Passkey MFA needs the user pool's WebAuthnConfiguration FactorConfiguration "
+                "MULTI_FACTOR_WITH_USER_VERIFICATION.",
+                field="web_authn_mfa_settings",
+            )
+        if not enabled_factors(record):
+            raise InvalidParameterError(
+                "Turn on another MFA method (SMS, TOTP or email) before passkey MFA.",
+                field="web_authn_mfa_settings",
+            )
+    if passkeys.mfa_enabled(record) == on:
+        return None
+    return passkeys.with_mfa(record, on)
+
+
 def _set_preferences(
     rt: Runtime,
     config: UserPoolConfig,
     record: UserRecord,
     changes: Mapping[MfaFactor, MfaPreference],
+    passkey_mfa: bool | None = None,
 ) -> None:
-    accounts.mutate(
-        rt,
-        config,
-        record.pool_id,
-        record.username,
-        lambda current: apply_preferences(config, current, changes),
-    )
+    def change(current: UserRecord) -> UserRecord | None:
+        updated = apply_preferences(config, current, changes)
+        if passkey_mfa is None:
+            return updated
+        base = updated or current
+        return apply_passkey_mfa(config, base, passkey_mfa) or updated
+
+    accounts.mutate(rt, config, record.pool_id, record.username, change)
 
 
 # -- the signed-in user's calls (mixed into AuthFlow) --------------------------------
@@ -435,12 +477,16 @@ class MfaCalls:
         sms: MfaPreference | Mapping[str, Any] | None = None,
         software_token: MfaPreference | Mapping[str, Any] | None = None,
         email: MfaPreference | Mapping[str, Any] | None = None,
+        web_authn: bool | Mapping[str, Any] | None = None,
     ) -> None:
         """``SetUserMFAPreference``: enables, disables or prefers factors (a factor not
-        given stays as it is; at most one may be preferred)."""
+        given stays as it is; at most one may be preferred).  ``web_authn`` turns passkey
+        MFA on or off (it is never preferred: it applies when a passkey is the first
+        factor)."""
         changes = _preference_changes(sms, software_token, email)
+        passkey_mfa = _passkey_mfa("web_authn_mfa_settings", web_authn)
         config, _client, record = self._access(access_token)
-        _set_preferences(self._rt, config, record, changes)
+        _set_preferences(self._rt, config, record, changes, passkey_mfa)
 
     def set_user_settings(self, access_token: str, mfa_options: Iterable[Any]) -> None:
         """``SetUserSettings`` (legacy): a non-empty ``MFAOptions`` turns SMS MFA on, an empty
@@ -456,7 +502,11 @@ class MfaCalls:
             username=record.username,
             preferred_mfa=preferred_factor(record),
             mfa_settings=enabled_factors(record),
-            configured_factors=tuple(configured_first_factors(config, record)),
+            configured_factors=tuple(
+                configured_first_factors(
+                    config, record, passkey=passkeys.registered(self._rt, config, record)
+                )
+            ),
         )
 
 
@@ -488,6 +538,7 @@ class PoolMfa:
             email=factors.email,
             email_message=factors.email_message,
             email_subject=factors.email_subject,
+            web_authn=config.web_authn,
         )
 
     def set_mfa_config(
@@ -501,10 +552,12 @@ class PoolMfa:
         email: bool | None = None,
         email_message: str | None = None,
         email_subject: str | None = None,
+        web_authn: WebAuthnConfiguration | Mapping[str, Any] | None = None,
     ) -> MfaConfig:
         """``SetUserPoolMfaConfig``: which factors the pool offers and whether MFA is OFF,
         ON or OPTIONAL (``None`` leaves a setting as it is).  ON needs a factor; email MFA
-        needs the Essentials tier and SES sending (``EmailSendingAccount`` DEVELOPER)."""
+        needs the Essentials tier and SES sending (``EmailSendingAccount`` DEVELOPER).
+        ``web_authn`` configures passkeys (``WebAuthnConfiguration``)."""
         factors: dict[str, Any] = {}
         for name, value in (("sms", sms), ("software_token", software_token), ("email", email)):
             if value is not None:
@@ -518,6 +571,7 @@ class PoolMfa:
             mfa_factors=factors,
             sms_authentication_message=sms_message,
             sms_configuration=sms_configuration,
+            web_authn=web_authn,
         )
         return self.mfa_config()
 
@@ -528,11 +582,13 @@ class PoolMfa:
         sms: MfaPreference | Mapping[str, Any] | None = None,
         software_token: MfaPreference | Mapping[str, Any] | None = None,
         email: MfaPreference | Mapping[str, Any] | None = None,
+        web_authn: bool | Mapping[str, Any] | None = None,
     ) -> None:
         """``AdminSetUserMFAPreference``."""
         changes = _preference_changes(sms, software_token, email)
+        passkey_mfa = _passkey_mfa("web_authn_mfa_settings", web_authn)
         config, record = self._user(username)
-        _set_preferences(self._rt, config, record, changes)
+        _set_preferences(self._rt, config, record, changes, passkey_mfa)
 
     def admin_set_user_settings(self, username: str, mfa_options: Iterable[Any]) -> None:
         """``AdminSetUserSettings`` (legacy): turns SMS MFA on or off."""

@@ -14,13 +14,20 @@ from typing import TYPE_CHECKING, Any
 import attrs
 
 from cogkit.domain import _validate as v
-from cogkit.domain.enums import AuthFactor, MfaConfiguration, MfaFactor, UserPoolTier
+from cogkit.domain.enums import (
+    AuthFactor,
+    MfaConfiguration,
+    MfaFactor,
+    UserPoolTier,
+    UserVerification,
+    WebAuthnFactorConfiguration,
+)
 from cogkit.errors import FeatureUnavailableInTierError, InvalidParameterError
 
 if TYPE_CHECKING:
     from cogkit.domain.config import UserPoolConfig
 
-__all__ = ["DeviceConfiguration", "MfaFactors", "SignInPolicy"]
+__all__ = ["DeviceConfiguration", "MfaFactors", "SignInPolicy", "WebAuthnConfiguration"]
 
 #: Cognito's SMS authentication message when a pool sets none.
 DEFAULT_SMS_AUTHENTICATION_MESSAGE = "Your authentication code is {####}. "
@@ -28,6 +35,10 @@ DEFAULT_EMAIL_MFA_MESSAGE = "Your authentication code is {####}. "
 DEFAULT_EMAIL_MFA_SUBJECT = "Your authentication code"
 
 _CODE_TEMPLATE = re.compile(r".*\{####\}.*", re.S)
+#: A relying party ID: a host name (WebAuthn §5.4.2 ``rp.id`` is a valid domain string).
+_RP_ID = re.compile(
+    r"[A-Za-z0-9](?:[A-Za-z0-9-]*[A-Za-z0-9])?(?:\.[A-Za-z0-9](?:[A-Za-z0-9-]*[A-Za-z0-9])?)*"
+)
 
 
 @attrs.frozen
@@ -74,6 +85,48 @@ class SignInPolicy:
     """``Policies.SignInPolicy``: the first factors ``USER_AUTH`` may offer."""
 
     allowed_first_auth_factors: tuple[AuthFactor, ...] = (AuthFactor.PASSWORD,)
+
+
+@attrs.frozen
+class WebAuthnConfiguration:
+    """``WebAuthnConfiguration``: passkeys of the pool (``SetUserPoolMfaConfig``).
+
+    ``relying_party_id``: the domain passkeys are made for; ``None`` uses the pool's custom
+    domain, else its prefix domain.  ``user_verification``: ``required`` refuses passkeys
+    that did not verify the user (PIN, biometrics).  ``factor_configuration``:
+    ``MULTI_FACTOR_WITH_USER_VERIFICATION`` lets a passkey that verified the user stand
+    for MFA (and users turn passkey MFA on with ``set_user_mfa_preference``).
+
+    .. versionadded:: 0.1
+    """
+
+    relying_party_id: str | None = None
+    user_verification: UserVerification = UserVerification.PREFERRED
+    factor_configuration: WebAuthnFactorConfiguration = WebAuthnFactorConfiguration.SINGLE_FACTOR
+
+
+def web_authn(value: Any, base: WebAuthnConfiguration) -> WebAuthnConfiguration:
+    """``WebAuthnConfiguration`` from an instance or a mapping of its fields (merged into
+    ``base``)."""
+    if isinstance(value, WebAuthnConfiguration):
+        given = {f.name: getattr(value, f.name) for f in attrs.fields(WebAuthnConfiguration)}
+    else:
+        given = dict(v.mapping("web_authn", value))
+        v.no_unknown("web_authn", given, [f.name for f in attrs.fields(WebAuthnConfiguration)])
+    rp_id = given.get("relying_party_id")
+    if rp_id is not None:
+        v.string("web_authn.relying_party_id", rp_id, min_len=1, max_len=127, pattern=_RP_ID)
+    if "user_verification" in given:
+        given["user_verification"] = v.enum(
+            "web_authn.user_verification", given["user_verification"], UserVerification
+        )
+    if "factor_configuration" in given:
+        given["factor_configuration"] = v.enum(
+            "web_authn.factor_configuration",
+            given["factor_configuration"],
+            WebAuthnFactorConfiguration,
+        )
+    return attrs.evolve(base, **given)
 
 
 def mfa_factors(value: Any, base: MfaFactors) -> MfaFactors:
@@ -161,6 +214,12 @@ def check_pool(config: UserPoolConfig) -> None:
                 "(EmailSendingAccount DEVELOPER).",
                 field="mfa_factors.email",
             )
+    multi = WebAuthnFactorConfiguration.MULTI_FACTOR_WITH_USER_VERIFICATION
+    if config.web_authn.factor_configuration is multi and config.tier is UserPoolTier.LITE:
+        raise FeatureUnavailableInTierError(
+            "Passkey MFA (FactorConfiguration MULTI_FACTOR_WITH_USER_VERIFICATION) requires "
+            "the Essentials or Plus feature plan."
+        )
     passwordless = set(config.sign_in_policy.allowed_first_auth_factors) - {AuthFactor.PASSWORD}
     if passwordless:
         if config.tier is UserPoolTier.LITE:

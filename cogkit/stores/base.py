@@ -32,6 +32,7 @@ from cogkit.stores.records import (
     DeviceRecord,
     GroupRecord,
     ItemRecord,
+    PasskeyRecord,
     PoolRecord,
     RefreshTokenRecord,
     SessionRecord,
@@ -47,6 +48,7 @@ __all__ = [
     "DeviceStore",
     "GroupStore",
     "ItemStore",
+    "PasskeyStore",
     "PoolStore",
     "RefreshTokenStore",
     "SessionStore",
@@ -326,6 +328,29 @@ class DeviceStore(Protocol):
 
 
 @runtime_checkable
+class PasskeyStore(Protocol):
+    """Protocol: users' passkeys (WebAuthn credentials), by credential ID, unique in a pool.
+
+    .. versionadded:: 0.1
+    """
+
+    def create_passkey(self, passkey: PasskeyRecord) -> None:
+        """Raises ``StoreConflictError`` (``key="passkey:<credential_id>"``) when the
+        credential ID is registered in the pool already, whoever holds it."""
+        ...
+
+    def get_passkey(self, pool_id: str, credential_id: str) -> PasskeyRecord | None: ...
+    def update_passkey(self, passkey: PasskeyRecord, *, expected_version: int) -> PasskeyRecord: ...
+    def delete_passkey(self, pool_id: str, credential_id: str) -> bool: ...
+    def list_passkeys(
+        self, pool_id: str, username: str | None, *, after: str | None, limit: int
+    ) -> Sequence[PasskeyRecord]:
+        """A user's passkeys (every passkey of the pool for ``None``), ordered by
+        credential ID."""
+        ...
+
+
+@runtime_checkable
 class ItemStore(Protocol):
     """Protocol: small objects of a pool by kind and key (resource servers, domains,
     identity providers, import jobs, ...).  Deleting a pool deletes its items.
@@ -395,6 +420,7 @@ class Store(
     SigningKeyStore,
     GroupStore,
     DeviceStore,
+    PasskeyStore,
     ItemStore,
     AuthEventStore,
     Protocol,

@@ -24,6 +24,7 @@ from cogkit.stores.records import (
     DeviceRecord,
     GroupRecord,
     ItemRecord,
+    PasskeyRecord,
     PoolRecord,
     RefreshTokenRecord,
     SessionRecord,
@@ -49,9 +50,12 @@ class _PoolData:
         "index",
         "items",
         "keys",
+        "passkey_ids",
+        "passkeys",
         "user_claims",
         "user_devices",
         "user_groups",
+        "user_passkeys",
         "user_search",
         "usernames",
         "users",
@@ -73,6 +77,9 @@ class _PoolData:
         self.devices: dict[str, DeviceRecord] = {}
         self.device_keys: list[str] = []
         self.user_devices: dict[str, list[str]] = {}
+        self.passkeys: dict[str, PasskeyRecord] = {}
+        self.passkey_ids: list[str] = []
+        self.user_passkeys: dict[str, list[str]] = {}
         self.items: dict[str, dict[str, ItemRecord]] = {}
         self.events: dict[str, list[tuple[float, str]]] = {}
         self.event_records: dict[tuple[str, str], AuthEventRecord] = {}
@@ -272,6 +279,9 @@ class MemoryStore:
             for device_key in data.user_devices.pop(username, []):
                 del data.devices[device_key]
                 _remove_sorted(data.device_keys, device_key)
+            for credential_id in data.user_passkeys.pop(username, []):
+                del data.passkeys[credential_id]
+                _remove_sorted(data.passkey_ids, credential_id)
             for _created, event_id in data.events.pop(username, []):
                 del data.event_records[(username, event_id)]
             return True
@@ -626,6 +636,55 @@ class MemoryStore:
                 return []
             keys = data.device_keys if username is None else data.user_devices.get(username, [])
             return [data.devices[k] for k in _page(keys, after, limit)]
+
+    # -- passkeys ----------------------------------------------------------------------
+
+    def create_passkey(self, passkey: PasskeyRecord) -> None:
+        with self._lock:
+            data = self._pool(passkey.pool_id)
+            key = passkey.credential_id
+            if key not in data.passkeys and passkey.username not in data.users:
+                raise StoreConflictError(f"user {passkey.username!r} vanished")
+            _add(data.passkeys, key, passkey, ("passkey exists", f"passkey:{key}"))
+            bisect.insort(data.passkey_ids, key)
+            bisect.insort(data.user_passkeys.setdefault(passkey.username, []), key)
+
+    def get_passkey(self, pool_id: str, credential_id: str) -> PasskeyRecord | None:
+        data = self._data.get(pool_id)
+        return None if data is None else data.passkeys.get(credential_id)
+
+    def update_passkey(self, passkey: PasskeyRecord, *, expected_version: int) -> PasskeyRecord:
+        with self._lock:
+            data = self._pool(passkey.pool_id)
+            what = f"passkey {passkey.credential_id!r}"
+            return _replace(
+                data.passkeys,
+                passkey.credential_id,
+                passkey,
+                expected_version,
+                what,
+                also=("username",),
+            )
+
+    def delete_passkey(self, pool_id: str, credential_id: str) -> bool:
+        with self._lock:
+            data = self._data.get(pool_id)
+            passkey = None if data is None else data.passkeys.pop(credential_id, None)
+            if data is None or passkey is None:
+                return False
+            _remove_sorted(data.passkey_ids, credential_id)
+            _remove_sorted(data.user_passkeys[passkey.username], credential_id)
+            return True
+
+    def list_passkeys(
+        self, pool_id: str, username: str | None, *, after: str | None, limit: int
+    ) -> Sequence[PasskeyRecord]:
+        with self._lock:
+            data = self._data.get(pool_id)
+            if data is None:
+                return []
+            keys = data.passkey_ids if username is None else data.user_passkeys.get(username, [])
+            return [data.passkeys[k] for k in _page(keys, after, limit)]
 
     # -- items -------------------------------------------------------------------------
 

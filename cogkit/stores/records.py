@@ -20,6 +20,7 @@ __all__ = [
     "DeviceRecord",
     "GroupRecord",
     "ItemRecord",
+    "PasskeyRecord",
     "PoolRecord",
     "RefreshTokenRecord",
     "SessionRecord",
@@ -194,6 +195,27 @@ class DeviceRecord:
     remembered: str | None = None
     attributes: Mapping[str, str] = attrs.field(converter=_frozen_map, factory=dict)
     extra: Mapping[str, Any] = attrs.field(converter=_frozen_map, factory=dict, repr=False)
+    version: int = 0
+
+
+@attrs.frozen
+class PasskeyRecord:
+    """A user's passkey (WebAuthn credential): only its public key, never a secret.
+
+    ``credential_id`` is the credential's ID in unpadded base64url; ``public_key`` its
+    COSE_Key, base64url too; ``extra`` what the browser said of it (attachment,
+    transports) and its friendly name.
+    """
+
+    pool_id: str
+    username: str
+    credential_id: str
+    relying_party_id: str
+    public_key: str = attrs.field(repr=False)
+    sign_count: int
+    created_at: float
+    modified_at: float
+    extra: Mapping[str, Any] = attrs.field(converter=_frozen_map, factory=dict)
     version: int = 0
 
 

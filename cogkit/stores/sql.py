@@ -69,6 +69,7 @@ from cogkit.stores.records import (
     DeviceRecord,
     GroupRecord,
     ItemRecord,
+    PasskeyRecord,
     PoolRecord,
     RefreshTokenRecord,
     SessionRecord,
@@ -341,6 +342,24 @@ devices = sa.Table(
     sa.Index(None, "pool_id", "username", "key"),
 )
 
+passkeys = sa.Table(
+    "cogkit_passkeys",
+    metadata,
+    # In the order of PasskeyRecord's fields: rows become records positionally.
+    sa.Column("pool_id", _Key, primary_key=True),
+    sa.Column("username", _Key, nullable=False),
+    sa.Column("credential_id", _Key, primary_key=True),
+    sa.Column("relying_party_id", sa.String, nullable=False),
+    sa.Column("public_key", sa.String, nullable=False),
+    sa.Column("sign_count", sa.BigInteger, nullable=False),
+    sa.Column("created_at", _Time, nullable=False),
+    sa.Column("modified_at", _Time, nullable=False),
+    sa.Column("extra", sa.JSON, nullable=False),
+    sa.Column("version", sa.Integer, nullable=False),
+    _user_ref(),
+    sa.Index(None, "pool_id", "username", "credential_id"),
+)
+
 # Items of a pool by kind and key; pool_id "" holds service-wide items (no pool row), so
 # there is no foreign key: delete_pool removes a pool's items itself.
 items = sa.Table(
@@ -380,6 +399,7 @@ RECORD_TABLES: Final[Mapping[type[Any], sa.Table]] = {
     SigningKeyRecord: signing_keys,
     GroupRecord: groups,
     DeviceRecord: devices,
+    PasskeyRecord: passkeys,
     ItemRecord: items,
     AuthEventRecord: auth_events,
 }
@@ -800,6 +820,7 @@ _POOL_TABLES: Final = (
     "cogkit_group_members",
     "cogkit_auth_events",
     "cogkit_devices",
+    "cogkit_passkeys",
     "cogkit_user_search",
     "cogkit_user_claims",
     "cogkit_codes",
@@ -816,6 +837,7 @@ _USER_TABLES: Final = (
     "cogkit_group_members",
     "cogkit_auth_events",
     "cogkit_devices",
+    "cogkit_passkeys",
     "cogkit_user_search",
     "cogkit_user_claims",
     "cogkit_codes",
@@ -1816,6 +1838,37 @@ class SQLStore:
             {"pool_id": pool_id} if username is None else {"pool_id": pool_id, "username": username}
         )
         return self._list(DeviceRecord, scope, after, limit)
+
+    # -- passkeys --------------------------------------------------------------------------
+
+    @_translated
+    def create_passkey(self, passkey: PasskeyRecord) -> None:
+        clash = ("passkey exists", f"passkey:{passkey.credential_id}")
+        self._insert(passkey, clash, f"user {passkey.username!r} vanished")
+
+    @_translated
+    def get_passkey(self, pool_id: str, credential_id: str) -> PasskeyRecord | None:
+        return self._get(PasskeyRecord, pool_id=pool_id, credential_id=credential_id)
+
+    @_translated
+    def update_passkey(self, passkey: PasskeyRecord, *, expected_version: int) -> PasskeyRecord:
+        # A passkey never changes hands: the update must find it with its user.
+        what = f"passkey {passkey.credential_id!r}"
+        return self._update(passkey, expected_version, what, "username")
+
+    @_translated
+    def delete_passkey(self, pool_id: str, credential_id: str) -> bool:
+        deleted = self._delete("cogkit_passkeys", pool_id=pool_id, credential_id=credential_id)
+        return deleted == 1
+
+    @_translated
+    def list_passkeys(
+        self, pool_id: str, username: str | None, *, after: str | None, limit: int
+    ) -> Sequence[PasskeyRecord]:
+        scope = (
+            {"pool_id": pool_id} if username is None else {"pool_id": pool_id, "username": username}
+        )
+        return self._list(PasskeyRecord, scope, after, limit)
 
     # -- items -----------------------------------------------------------------------------
 

@@ -14,6 +14,7 @@ another store.  The format::
     {"type": "user", "record": {...}, "claims": [...], "search": {...}}
     {"type": "membership", "pool_id": "...", "group": "...", "username": "..."}
     {"type": "device", "record": {...}}
+    {"type": "passkey", "record": {...}}
     {"type": "auth_event", "record": {...}}
     {"type": "code", "record": {...}}
     {"type": "session", "record": {...}}
@@ -50,6 +51,7 @@ from cogkit.stores.records import (
     DeviceRecord,
     GroupRecord,
     ItemRecord,
+    PasskeyRecord,
     PoolRecord,
     RefreshTokenRecord,
     SessionRecord,
@@ -75,6 +77,7 @@ RECORD_TYPES: Final[Mapping[str, type[Any]]] = {
     "item": ItemRecord,
     "user": UserRecord,
     "device": DeviceRecord,
+    "passkey": PasskeyRecord,
     "auth_event": AuthEventRecord,
     "code": CodeRecord,
     "session": SessionRecord,
@@ -181,6 +184,10 @@ def _export_pool(store: Store, pid: str, emit: Callable[..., None]) -> None:
         lambda after: store.list_devices(pid, None, after=after, limit=PAGE), _device_key
     ):
         emit("device", device)
+    for passkey in _paged(
+        lambda after: store.list_passkeys(pid, None, after=after, limit=PAGE), _passkey_id
+    ):
+        emit("passkey", passkey)
     for username in usernames:
         for event in _paged(_events(store, pid, username), _event_key):
             emit("auth_event", event)
@@ -221,6 +228,10 @@ def _item_key(item: ItemRecord) -> tuple[str, str]:
 
 def _device_key(device: DeviceRecord) -> str:
     return device.key
+
+
+def _passkey_id(passkey: PasskeyRecord) -> str:
+    return passkey.credential_id
 
 
 def _event_key(event: AuthEventRecord) -> tuple[float, str]:
@@ -402,6 +413,7 @@ def _put(store: Store, kind: str, record: Any) -> None:
         "group": store.create_group,
         "item": store.create_item,
         "device": store.create_device,
+        "passkey": store.create_passkey,
         "auth_event": store.add_auth_event,
         "code": store.put_code,
         "session": store.put_session,

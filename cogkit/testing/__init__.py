@@ -2,6 +2,7 @@
 
 ``make_cognito()`` gives a service set up the way tests want it: a frozen clock, the cheap
 password-hashing profile and signing keys shared across services in the process.
+``SoftwareAuthenticator`` registers passkeys and signs in with them.
 ``cogkit.testing.store_suite.StoreConformance`` is the suite every store must pass.
 """
 
@@ -14,8 +15,9 @@ from cogkit.services.clock import FrozenClock
 from cogkit.services.passwords import PasswordProfile
 from cogkit.services.tokens import SharedKeyPool
 from cogkit.services.totp import code_at
+from cogkit.testing.passkeys import SoftwareAuthenticator
 
-__all__ = ["make_cognito", "totp_code"]
+__all__ = ["SoftwareAuthenticator", "make_cognito", "totp_code"]
 
 
 def make_cognito(**options: Any) -> Cognito:

@@ -33,6 +33,7 @@ from cogkit.stores.records import (
     DeviceRecord,
     GroupRecord,
     ItemRecord,
+    PasskeyRecord,
     PoolRecord,
     RefreshTokenRecord,
     SessionRecord,
@@ -888,6 +889,74 @@ class StoreConformance:
         pooled.delete_user(POOL, "ann")
         assert pooled.get_device(POOL, "d2") is None
         assert [d.key for d in pooled.list_devices(POOL, None, after=None, limit=10)] == ["d3"]
+
+    # -- passkeys ------------------------------------------------------------------------
+
+    def _passkey(self, credential_id: str, username: str = "ann", **changes: Any) -> PasskeyRecord:
+        return attrs.evolve(
+            PasskeyRecord(
+                pool_id=POOL,
+                username=username,
+                credential_id=credential_id,
+                relying_party_id="example.com",
+                public_key="pQECAyYgASFYIA",
+                sign_count=0,
+                created_at=1.0,
+                modified_at=1.0,
+                extra={"transports": ["internal"], "name": "Passkey"},
+            ),
+            **changes,
+        )
+
+    def test_passkey_round_trips_and_updates(self, pooled: Store) -> None:
+        self._users(pooled, "ann")
+        pooled.create_passkey(self._passkey("cred-1"))
+        assert pooled.get_passkey(POOL, "cred-1") == self._passkey("cred-1")
+        assert pooled.get_passkey(POOL, "cred-2") is None
+        stored = pooled.update_passkey(
+            self._passkey("cred-1", sign_count=2**32 - 1, modified_at=5.0), expected_version=0
+        )
+        assert stored.version == 1 and pooled.get_passkey(POOL, "cred-1") == stored
+        with pytest.raises(StoreConflictError):
+            pooled.update_passkey(self._passkey("cred-1"), expected_version=0)
+
+    def test_a_passkey_never_changes_hands(self, pooled: Store) -> None:
+        self._users(pooled, "ann", "bob")
+        pooled.create_passkey(self._passkey("cred-1"))
+        with pytest.raises(StoreConflictError):
+            pooled.update_passkey(self._passkey("cred-1", "bob"), expected_version=0)
+
+    def test_credential_ids_are_unique_in_a_pool_and_need_their_user(self, pooled: Store) -> None:
+        self._users(pooled, "ann", "bob")
+        pooled.create_passkey(self._passkey("cred-1"))
+        with pytest.raises(StoreConflictError) as caught:
+            pooled.create_passkey(self._passkey("cred-1", "bob"))
+        assert caught.value.key == "passkey:cred-1"
+        with pytest.raises(StoreConflictError):
+            pooled.create_passkey(self._passkey("cred-2", username="ghost"))
+
+    def test_passkeys_list_per_user_or_pool(self, pooled: Store) -> None:
+        self._users(pooled, "ann", "bob")
+        for key, user in (("c3", "ann"), ("c1", "ann"), ("c2", "bob"), ("c0", "ann")):
+            pooled.create_passkey(self._passkey(key, user))
+        first = pooled.list_passkeys(POOL, "ann", after=None, limit=2)
+        rest = pooled.list_passkeys(POOL, "ann", after=first[-1].credential_id, limit=2)
+        assert [p.credential_id for p in (*first, *rest)] == ["c0", "c1", "c3"]
+        listed = pooled.list_passkeys(POOL, None, after=None, limit=10)
+        assert [p.credential_id for p in listed] == ["c0", "c1", "c2", "c3"]
+        assert pooled.list_passkeys("us-east-1_none", "ann", after=None, limit=10) == []
+
+    def test_deleting_passkeys_and_their_users(self, pooled: Store) -> None:
+        self._users(pooled, "ann", "bob")
+        pooled.create_passkey(self._passkey("c1"))
+        pooled.create_passkey(self._passkey("c2"))
+        pooled.create_passkey(self._passkey("c3", "bob"))
+        assert pooled.delete_passkey(POOL, "c1") is True
+        assert pooled.delete_passkey(POOL, "c1") is False
+        pooled.delete_user(POOL, "ann")
+        assert pooled.get_passkey(POOL, "c2") is None
+        listed = pooled.list_passkeys(POOL, None, after=None, limit=10)
+        assert [p.credential_id for p in listed] == ["c3"]
 
     # -- items ---------------------------------------------------------------------------
 

@@ -102,10 +102,29 @@ def test_set_user_pool_mfa_config_email_needs_the_essentials_tier(aws: Aws) -> N
         )
 
 
-def test_set_user_pool_mfa_config_refuses_passkey_settings(aws: Aws) -> None:
+def test_set_user_pool_mfa_config_sets_the_passkey_configuration(aws: Aws) -> None:
+    given = {"RelyingPartyId": "example.com", "UserVerification": "required"}
+    answer = aws.idp.set_user_pool_mfa_config(UserPoolId=aws.pool_id, WebAuthnConfiguration=given)
+    assert answer["WebAuthnConfiguration"] == {**given, "FactorConfiguration": "SINGLE_FACTOR"}
+    shown = aws.idp.get_user_pool_mfa_config(UserPoolId=aws.pool_id)["WebAuthnConfiguration"]
+    assert shown == answer["WebAuthnConfiguration"]
+
+
+def test_set_user_pool_mfa_config_resets_passkey_settings_it_leaves_out(aws: Aws) -> None:
+    aws.idp.set_user_pool_mfa_config(
+        UserPoolId=aws.pool_id,
+        WebAuthnConfiguration={"RelyingPartyId": "example.com", "UserVerification": "required"},
+    )
+    answer = aws.idp.set_user_pool_mfa_config(
+        UserPoolId=aws.pool_id, WebAuthnConfiguration={"RelyingPartyId": "example.com"}
+    )
+    assert answer["WebAuthnConfiguration"]["UserVerification"] == "preferred"
+
+
+def test_set_user_pool_mfa_config_refuses_an_unknown_user_verification(aws: Aws) -> None:
     with aws_error(aws.idp.exceptions.InvalidParameterException):
         aws.idp.set_user_pool_mfa_config(
-            UserPoolId=aws.pool_id, WebAuthnConfiguration={"RelyingPartyId": "example.com"}
+            UserPoolId=aws.pool_id, WebAuthnConfiguration={"UserVerification": "sometimes"}
         )
 
 
@@ -271,7 +290,9 @@ def test_set_user_mfa_preference_without_a_verified_token_is_refused(maws: Aws) 
         )
 
 
-def test_set_user_mfa_preference_refuses_passkey_settings(maws: Aws) -> None:
+def test_set_user_mfa_preference_refuses_passkey_mfa_where_passkeys_are_one_factor(
+    maws: Aws,
+) -> None:
     token = maws.access_token()
     with aws_error(maws.idp.exceptions.InvalidParameterException):
         maws.idp.set_user_mfa_preference(AccessToken=token, WebAuthnMfaSettings={"Enabled": True})
