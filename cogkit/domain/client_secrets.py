@@ -16,7 +16,6 @@ from typing import TYPE_CHECKING
 
 import attrs
 
-from cogkit.domain import _accounts as accounts
 from cogkit.domain import _validate as v
 from cogkit.domain.client import AppClient
 from cogkit.domain.config import MAX_CLIENT_SECRETS, ClientSecret, ClientSettings
@@ -24,7 +23,6 @@ from cogkit.errors import (
     InvalidParameterError,
     LimitExceededError,
     ResourceNotFoundError,
-    StoreConflictError,
 )
 
 if TYPE_CHECKING:
@@ -77,8 +75,12 @@ class PoolClientSecrets:
     _rt: Runtime
     id: str
 
-    def client(self, client_id: str) -> AppClient:  # pragma: no cover - UserPool's
-        raise NotImplementedError
+    if TYPE_CHECKING:  # provided by UserPool
+
+        def client(self, client_id: str) -> AppClient: ...
+        def _change_client(
+            self, client_id: str, change: Callable[[ClientSettings], ClientSettings]
+        ) -> AppClient: ...
 
     def add_client_secret(
         self, client_id: str, client_secret: str | None = None
@@ -147,24 +149,3 @@ class PoolClientSecrets:
         .. versionadded:: 0.1
         """
         return [_describe(s) for s in self.client(client_id).settings.secrets]
-
-    def _change_client(
-        self, client_id: str, change: Callable[[ClientSettings], ClientSettings]
-    ) -> AppClient:
-        """Applies ``change`` to the client's settings, retried on concurrent changes (so
-        two additions never both pass the limit)."""
-        for _attempt in range(accounts.RETRIES):
-            self.client(client_id)
-            record = self._rt.store.get_client(client_id)
-            if record is None:
-                continue
-            changed = change(AppClient.from_record(record).settings)
-            new = attrs.evolve(
-                record, config=self._rt.dump_client(changed), modified_at=self._rt.now()
-            )
-            try:
-                stored = self._rt.store.update_client(new, expected_version=record.version)
-            except StoreConflictError:
-                continue
-            return AppClient.from_record(stored)
-        raise StoreConflictError(f"client {client_id} is being changed concurrently")

@@ -366,19 +366,31 @@ class UserPool(
             raise InvalidParameterError(
                 "A client's secret cannot be changed by an update.", field="client_secret"
             )
+
+        def change(current: ClientSettings) -> ClientSettings:
+            built: ClientSettings = client_config(
+                current, pool=self.config, units=token_validity_units, **settings
+            )
+            check_oauth_settings(self._rt, self.id, built)
+            return built
+
+        return self._change_client(client_id, change)
+
+    def _change_client(
+        self, client_id: str, change: Callable[[ClientSettings], ClientSettings]
+    ) -> AppClient:
+        """Applies ``change`` to the freshest settings of a client and saves them, retried
+        on concurrent changes (so, say, two secret additions never both pass the limit)."""
         for _attempt in range(accounts.RETRIES):
-            current = self.client(client_id)
+            self.client(client_id)
             record = self._rt.store.get_client(client_id)
             if record is None:
                 continue
-            built: ClientSettings = client_config(
-                current.settings, pool=self.config, units=token_validity_units, **settings
-            )
-            check_oauth_settings(self._rt, self.id, built)
+            changed = change(AppClient.from_record(record).settings)
             new = attrs.evolve(
                 record,
-                name=built.name,
-                config=self._rt.dump_client(built),
+                name=changed.name,
+                config=self._rt.dump_client(changed),
                 modified_at=self._rt.now(),
             )
             try:
