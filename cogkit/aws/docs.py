@@ -3,17 +3,24 @@ service models and the operations cogkit registers::
 
     python3 -m cogkit.aws.docs > docs/operations.md
 
-A test compares the committed file with this output, so the table cannot go stale.
+A test compares the committed file with this output, so the table cannot go stale.  The
+file names the botocore release whose models it lists: under another release (botocore adds
+operations often) the test checks only that the ticks are cogkit's.
 """
 
 from __future__ import annotations
 
+import re
 import sys
+
+import botocore
 
 from cogkit.aws._dispatch import implemented
 from cogkit.aws._model import IDENTITY, IDP, service_model
 
-__all__ = ["render"]
+__all__ = ["botocore_release", "render"]
+
+_RELEASE = re.compile(r"^Listed from the models of botocore (\S+)\.$", re.MULTILINE)
 
 _TITLES = {IDP: "User pools", IDENTITY: "Identity pools"}
 
@@ -51,11 +58,19 @@ def render() -> str:
         "nothing is signed, so operations that need AWS credentials against AWS work",
         "without any.",
         "",
+        f"Listed from the models of botocore {botocore.__version__}.",
+        "",
     ]
     for service in (IDP, IDENTITY):
         lines.extend(_section(service))
         lines.append("")
     return "\n".join(lines)
+
+
+def botocore_release(text: str) -> str | None:
+    """The botocore release a rendered table names (``None`` if it names none)."""
+    found = _RELEASE.search(text)
+    return found.group(1) if found else None
 
 
 def main() -> None:
