@@ -55,13 +55,25 @@ Handler = Callable[[Call], Mapping[str, Any] | None]
 HANDLERS: dict[tuple[str, str], Handler] = {}
 
 
+#: Operations cogkit implements that the installed botocore's model lacks (it is older
+#: than they are); they stay unregistered.
+UNKNOWN_TO_BOTOCORE: set[tuple[str, str]] = set()
+
+
 def operation(service: str, name: str) -> Callable[[Handler], Handler]:
-    """Registers ``handler`` for an operation of botocore's model (checked at import)."""
-    if name not in _model.service_model(service).operation_names:
-        raise LookupError(f"{service} has no operation {name}")
+    """Registers ``handler`` for an operation of botocore's model.
+
+    An operation the installed botocore does not know yet (an older release) is left
+    unregistered: no client of that botocore can call it, and requests naming it get
+    ``UnknownOperationException`` as any name outside the model does.
+    """
+    known = name in _model.service_model(service).operation_names
 
     def register(handler: Handler) -> Handler:
-        HANDLERS[(service, name)] = handler
+        if known:
+            HANDLERS[(service, name)] = handler
+        else:
+            UNKNOWN_TO_BOTOCORE.add((service, name))
         return handler
 
     return register

@@ -10,7 +10,7 @@ from cogkit.aws._dispatch import Call, operation
 from cogkit.aws._model import IDP, epoch
 from cogkit.domain.auth import AuthFlow
 from cogkit.domain.devices import Device
-from cogkit.domain.mfa import MfaConfig, MfaPreference
+from cogkit.domain.mfa import MfaConfig, MfaPreference, UserAuthFactors
 from cogkit.domain.passkeys import Passkey
 from cogkit.domain.pool import UserPool
 from cogkit.errors import InvalidParameterError
@@ -178,15 +178,29 @@ def admin_set_user_settings(call: Call) -> Result:
     return {}
 
 
-@operation(IDP, "GetUserAuthFactors")
-def get_user_auth_factors(call: Call) -> Result:
-    factors = _token_auth(call).get_user_auth_factors(call.params["AccessToken"])
+def _auth_factors_out(factors: UserAuthFactors) -> Result:
     return {
         "Username": factors.username,
         "PreferredMfaSetting": factors.preferred_mfa.value if factors.preferred_mfa else None,
         "UserMFASettingList": [f.value for f in factors.mfa_settings] or None,
         "ConfiguredUserAuthFactors": [f.value for f in factors.configured_factors],
     }
+
+
+@operation(IDP, "GetUserAuthFactors")
+def get_user_auth_factors(call: Call) -> Result:
+    return _auth_factors_out(_token_auth(call).get_user_auth_factors(call.params["AccessToken"]))
+
+
+@operation(IDP, "AdminGetUserAuthFactors")
+def admin_get_user_auth_factors(call: Call) -> Result:
+    return _auth_factors_out(_pool(call).admin_get_user_auth_factors(call.params["Username"]))
+
+
+@operation(IDP, "AdminDeleteSoftwareToken")
+def admin_delete_software_token(call: Call) -> Result:
+    _pool(call).admin_delete_software_token(call.params["Username"])
+    return {}
 
 
 # -- passkeys --------------------------------------------------------------------------

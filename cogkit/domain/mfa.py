@@ -36,6 +36,7 @@ from cogkit.errors import (
     EnableSoftwareTokenMFAError,
     InvalidParameterError,
     NotAuthorizedError,
+    ResourceNotFoundError,
     SoftwareTokenMFANotFoundError,
 )
 from cogkit.services import totp
@@ -155,6 +156,31 @@ def totp_state(record: UserRecord) -> dict[str, Any]:
 
 def with_totp(record: UserRecord, **changes: Any) -> UserRecord:
     return attrs.evolve(record, extra={**record.extra, "totp": {**totp_state(record), **changes}})
+
+
+def without_totp(record: UserRecord) -> UserRecord:
+    """The record with its TOTP authenticator forgotten and TOTP MFA off (no longer
+    preferred either)."""
+    enabled = [f for f in enabled_factors(record) if f is not MfaFactor.SOFTWARE_TOKEN_MFA]
+    preferred = preferred_factor(record)
+    if preferred is MfaFactor.SOFTWARE_TOKEN_MFA:
+        preferred = None
+    cleared = with_factors(record, enabled, preferred)
+    return attrs.evolve(cleared, extra={k: v for k, v in cleared.extra.items() if k != "totp"})
+
+
+def auth_factors(rt: Runtime, config: UserPoolConfig, record: UserRecord) -> UserAuthFactors:
+    """``GetUserAuthFactors`` / ``AdminGetUserAuthFactors`` for ``record``."""
+    return UserAuthFactors(
+        username=record.username,
+        preferred_mfa=preferred_factor(record),
+        mfa_settings=enabled_factors(record),
+        configured_factors=tuple(
+            configured_first_factors(
+                config, record, passkey=passkeys.registered(rt, config, record)
+            )
+        ),
+    )
 
 
 def has_destination(record: UserRecord, factor: MfaFactor) -> bool:
@@ -498,16 +524,7 @@ class MfaCalls:
     def get_user_auth_factors(self, access_token: str) -> UserAuthFactors:
         """``GetUserAuthFactors``: MFA settings and choice-based first factors."""
         config, _client, record = self._access(access_token)
-        return UserAuthFactors(
-            username=record.username,
-            preferred_mfa=preferred_factor(record),
-            mfa_settings=enabled_factors(record),
-            configured_factors=tuple(
-                configured_first_factors(
-                    config, record, passkey=passkeys.registered(self._rt, config, record)
-                )
-            ),
-        )
+        return auth_factors(self._rt, config, record)
 
 
 # -- the administrator's calls (mixed into UserPool) ----------------------------------
@@ -589,6 +606,29 @@ class PoolMfa:
         passkey_mfa = _passkey_mfa("web_authn_mfa_settings", web_authn)
         config, record = self._user(username)
         _set_preferences(self._rt, config, record, changes, passkey_mfa)
+
+    def admin_get_user_auth_factors(self, username: str) -> UserAuthFactors:
+        """``AdminGetUserAuthFactors``: the user's MFA settings and choice-based first
+        factors, as ``GetUserAuthFactors`` tells the user."""
+        config, record = self._user(username)
+        return auth_factors(self._rt, config, record)
+
+    def admin_delete_software_token(self, username: str) -> None:
+        """``AdminDeleteSoftwareToken``: forgets the user's TOTP authenticator (say, a lost
+        phone).  TOTP MFA is off for the user until a new authenticator is associated and
+        verified; where the pool requires MFA and it was the user's only factor, the next
+        sign-in asks for MFA set-up."""
+        config, record = self._user(username)
+
+        def forget(current: UserRecord) -> UserRecord:
+            state = totp_state(current)
+            if not (state.get("secret") or state.get("pending")):
+                # fidelity: Cognito does not document the answer for a user without an
+                # authenticator; cogkit answers ResourceNotFound, as for other absent things.
+                raise ResourceNotFoundError("The user has no software token to delete.")
+            return without_totp(current)
+
+        accounts.mutate(self._rt, config, self.id, record.username, forget)
 
     def admin_set_user_settings(self, username: str, mfa_options: Iterable[Any]) -> None:
         """``AdminSetUserSettings`` (legacy): turns SMS MFA on or off."""

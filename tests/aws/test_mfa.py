@@ -488,3 +488,83 @@ def test_admin_initiate_auth_is_challenged_for_mfa(maws: Aws) -> None:
         },
     )
     assert done["AuthenticationResult"]["AccessToken"]
+
+
+# -- AdminGetUserAuthFactors / AdminDeleteSoftwareToken ----------------------------------------
+
+
+def test_admin_get_user_auth_factors_tells_what_the_user_is_told(maws: Aws) -> None:
+    maws.confirmed()
+    token = maws.sign_in()["AccessToken"]
+    with_totp(maws)
+    answer = maws.idp.admin_get_user_auth_factors(UserPoolId=maws.pool_id, Username="ann")
+    own = maws.idp.get_user_auth_factors(AccessToken=token)
+    for member in ("Username", "PreferredMfaSetting", "UserMFASettingList"):
+        assert answer[member] == own[member]
+    assert answer["PreferredMfaSetting"] == "SOFTWARE_TOKEN_MFA"
+    assert answer["UserMFASettingList"] == ["SOFTWARE_TOKEN_MFA"]
+    assert answer["ConfiguredUserAuthFactors"] == ["PASSWORD"]
+
+
+def test_admin_get_user_auth_factors_of_an_unknown_user_is_not_found(maws: Aws) -> None:
+    with aws_error(maws.idp.exceptions.UserNotFoundException):
+        maws.idp.admin_get_user_auth_factors(UserPoolId=maws.pool_id, Username="nobody")
+
+
+def test_admin_delete_software_token_forgets_the_authenticator(maws: Aws) -> None:
+    maws.confirmed()
+    with_totp(maws)
+    assert maws.idp.admin_delete_software_token(UserPoolId=maws.pool_id, Username="ann")
+    factors = maws.idp.admin_get_user_auth_factors(UserPoolId=maws.pool_id, Username="ann")
+    assert "UserMFASettingList" not in factors and "PreferredMfaSetting" not in factors
+    # No TOTP challenge any more, and TOTP cannot be turned back on without a new one.
+    token = start(maws)["AuthenticationResult"]["AccessToken"]
+    with aws_error(
+        maws.idp.exceptions.InvalidParameterException, "User has not verified software token mfa"
+    ):
+        maws.idp.set_user_mfa_preference(
+            AccessToken=token, SoftwareTokenMfaSettings={"Enabled": True}
+        )
+    # A new authenticator can be set up.
+    secret = maws.idp.associate_software_token(AccessToken=token)["SecretCode"]
+    verified = maws.idp.verify_software_token(
+        AccessToken=token, UserCode=totp_code(secret, maws.clock.now())
+    )
+    assert verified["Status"] == "SUCCESS"
+
+
+def test_admin_delete_software_token_keeps_other_factors(maws: Aws) -> None:
+    phone_user(maws)
+    with_totp(maws)
+    maws.idp.admin_set_user_mfa_preference(
+        UserPoolId=maws.pool_id, Username="ann", SMSMfaSettings={"Enabled": True}
+    )
+    maws.idp.admin_delete_software_token(UserPoolId=maws.pool_id, Username="ann")
+    factors = maws.idp.admin_get_user_auth_factors(UserPoolId=maws.pool_id, Username="ann")
+    assert factors["UserMFASettingList"] == ["SMS_MFA"]
+    assert start(maws)["ChallengeName"] == "SMS_MFA"
+
+
+def test_admin_delete_software_token_in_a_pool_requiring_mfa_leads_to_set_up(maws: Aws) -> None:
+    maws.confirmed()
+    with_totp(maws)
+    maws.idp.set_user_pool_mfa_config(
+        UserPoolId=maws.pool_id,
+        SoftwareTokenMfaConfiguration={"Enabled": True},
+        MfaConfiguration="ON",
+    )
+    maws.idp.admin_delete_software_token(UserPoolId=maws.pool_id, Username="ann")
+    assert start(maws)["ChallengeName"] == "MFA_SETUP"
+
+
+def test_admin_delete_software_token_without_one_is_not_found(maws: Aws) -> None:
+    maws.confirmed()
+    with aws_error(
+        maws.idp.exceptions.ResourceNotFoundException, "The user has no software token to delete."
+    ):
+        maws.idp.admin_delete_software_token(UserPoolId=maws.pool_id, Username="ann")
+
+
+def test_admin_delete_software_token_of_an_unknown_user_is_not_found(maws: Aws) -> None:
+    with aws_error(maws.idp.exceptions.UserNotFoundException):
+        maws.idp.admin_delete_software_token(UserPoolId=maws.pool_id, Username="nobody")

@@ -13,7 +13,9 @@ from cogkit.errors import (
     EnableSoftwareTokenMFAError,
     InvalidParameterError,
     NotAuthorizedError,
+    ResourceNotFoundError,
     SoftwareTokenMFANotFoundError,
+    UserNotFoundError,
 )
 from cogkit.testing.srp import SrpClient
 from tests.domain.conftest import MfaKit, mfa_pool
@@ -396,3 +398,42 @@ def test_a_totp_answer_that_is_not_six_digits_is_a_mismatch(mfa: MfaKit, code: s
             USERNAME="ann",
             SOFTWARE_TOKEN_MFA_CODE=code,
         )
+
+
+def test_an_administrator_deletes_a_lost_authenticator(mfa: MfaKit) -> None:
+    mfa.confirmed()
+    old = mfa.with_totp()
+    mfa.pool.admin_delete_software_token("ann")
+    record = mfa.svc.store.get_user(mfa.pool.id, "ann")
+    assert record is not None and "totp" not in record.extra
+    factors = mfa.pool.admin_get_user_auth_factors("ann")
+    assert (factors.preferred_mfa, factors.mfa_settings) == (None, ())
+    tokens = mfa.start().tokens
+    assert tokens is not None
+    # The old secret proves nothing any more; a new one must be associated and verified.
+    with raises(SoftwareTokenMFANotFoundError):
+        mfa.auth.verify_software_token(mfa.totp(old), access_token=tokens.access_token)
+    with raises(ResourceNotFoundError, "The user has no software token to delete."):
+        mfa.pool.admin_delete_software_token("ann")
+
+
+def test_deleting_a_pending_authenticator_drops_it(mfa: MfaKit) -> None:
+    tokens = mfa.session()
+    mfa.auth.associate_software_token(tokens.access_token)
+    mfa.pool.admin_delete_software_token("ann")
+    with raises(SoftwareTokenMFANotFoundError):
+        mfa.auth.verify_software_token("123456", access_token=tokens.access_token)
+
+
+def test_admin_auth_factors_match_the_users_own(mfa: MfaKit) -> None:
+    mfa.confirmed()
+    tokens = mfa.sign_in()
+    mfa.with_totp()
+    assert mfa.pool.admin_get_user_auth_factors("ann") == mfa.auth.get_user_auth_factors(
+        tokens.access_token
+    )
+    assert mfa.pool.admin_get_user_auth_factors("ann").mfa_settings == (
+        MfaFactor.SOFTWARE_TOKEN_MFA,
+    )
+    with raises(UserNotFoundError):
+        mfa.pool.admin_get_user_auth_factors("nobody")
