@@ -68,7 +68,8 @@ class _PoolData:
         self.user_claims: dict[str, frozenset[str]] = {}
         self.user_search: dict[str, dict[str, str]] = {}
         self.index: dict[str, list[tuple[str, str]]] = {}
-        self.codes: dict[tuple[str, str], CodeRecord] = {}
+        #: Codes by username, then purpose: a user's codes go without a look at others'.
+        self.codes: dict[str, dict[str, CodeRecord]] = {}
         self.keys: list[SigningKeyRecord] = []
         self.groups: dict[str, GroupRecord] = {}
         self.group_names: list[str] = []
@@ -196,13 +197,17 @@ class MemoryStore:
     @staticmethod
     def _set_search(data: _PoolData, username: str, search: Mapping[str, str]) -> None:
         old = data.user_search.get(username, {})
+        # Only values that changed move in the index (an insertion shifts the list).
         for attribute, value in old.items():
+            if search.get(attribute) == value:
+                continue
             entries = data.index.get(attribute, [])
             i = bisect.bisect_left(entries, (value, username))
             if i < len(entries) and entries[i] == (value, username):
                 del entries[i]
         for attribute, value in search.items():
-            bisect.insort(data.index.setdefault(attribute, []), (value, username))
+            if old.get(attribute) != value:
+                bisect.insort(data.index.setdefault(attribute, []), (value, username))
         data.user_search[username] = dict(search)
 
     def create_user(
@@ -262,8 +267,7 @@ class MemoryStore:
             self._set_search(data, username, {})
             del data.user_claims[username]
             del data.user_search[username]
-            for key in [k for k in data.codes if k[0] == username]:
-                del data.codes[key]
+            data.codes.pop(username, None)
             for digest in [
                 d
                 for d, s in self._sessions.items()
@@ -373,40 +377,47 @@ class MemoryStore:
     def put_code(self, code: CodeRecord) -> None:
         with self._lock:
             data = self._pool(code.pool_id)
-            data.codes[(code.username, code.purpose)] = code
+            data.codes.setdefault(code.username, {})[code.purpose] = code
 
     def get_code(self, pool_id: str, username: str, purpose: str) -> CodeRecord | None:
         data = self._data.get(pool_id)
-        return None if data is None else data.codes.get((username, purpose))
+        return None if data is None else data.codes.get(username, {}).get(purpose)
 
     def add_code_attempt(self, pool_id: str, username: str, purpose: str, digest: str) -> int:
         with self._lock:
-            data = self._data.get(pool_id)
-            code = None if data is None else data.codes.get((username, purpose))
-            if data is None or code is None or code.digest != digest:
+            code = self.get_code(pool_id, username, purpose)
+            if code is None or code.digest != digest:
                 return 0
             code = attrs.evolve(code, attempts=code.attempts + 1)
-            data.codes[(username, purpose)] = code
+            self._data[pool_id].codes[username][purpose] = code
             return code.attempts
 
     def take_code(self, pool_id: str, username: str, purpose: str, digest: str) -> bool:
         with self._lock:
-            data = self._data.get(pool_id)
-            code = None if data is None else data.codes.get((username, purpose))
-            if data is None or code is None or code.digest != digest:
+            code = self.get_code(pool_id, username, purpose)
+            if code is None or code.digest != digest:
                 return False
-            del data.codes[(username, purpose)]
+            self._drop_codes(self._data[pool_id], username, purpose)
             return True
 
     def delete_codes(self, pool_id: str, username: str, purpose: str | None = None) -> int:
         with self._lock:
             data = self._data.get(pool_id)
-            if data is None:
-                return 0
-            keys = [k for k in data.codes if k[0] == username and purpose in (None, k[1])]
-            for key in keys:
-                del data.codes[key]
-            return len(keys)
+            return 0 if data is None else self._drop_codes(data, username, purpose)
+
+    @staticmethod
+    def _drop_codes(data: _PoolData, username: str, purpose: str | None) -> int:
+        """Removes the user's code for ``purpose`` (every code when ``None``); how many."""
+        held = data.codes.get(username)
+        if held is None:
+            return 0
+        if purpose is None:
+            del data.codes[username]
+            return len(held)
+        dropped = held.pop(purpose, None)
+        if not held:
+            del data.codes[username]
+        return 0 if dropped is None else 1
 
     def list_codes(
         self, pool_id: str, *, after: tuple[str, str] | None, limit: int
@@ -415,7 +426,10 @@ class MemoryStore:
             data = self._data.get(pool_id)
             if data is None or limit <= 0:
                 return []
-            return [data.codes[k] for k in _smallest(data.codes, after, limit)]
+            keys = (
+                (username, purpose) for username, held in data.codes.items() for purpose in held
+            )
+            return [data.codes[u][p] for u, p in _smallest(keys, after, limit)]
 
     # -- sessions ----------------------------------------------------------------------
 
