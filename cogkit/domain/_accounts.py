@@ -32,7 +32,7 @@ from cogkit.errors import (
     UserNotFoundError,
 )
 from cogkit.services import srp as srp_math
-from cogkit.stores.records import UserRecord
+from cogkit.stores.records import CodeRecord, UserRecord
 
 #: Failed sign-ins before the first lock; the lock then lasts 2^(n-5) seconds.
 LOCKOUT_THRESHOLD = 5
@@ -81,9 +81,14 @@ def conflict_error(
     return AliasExistsError(f"An account with the {kind} already exists.")
 
 
-def create(rt: Runtime, config: UserPoolConfig, record: UserRecord) -> UserRecord:
+def create(
+    rt: Runtime, config: UserPoolConfig, record: UserRecord, *, code: CodeRecord | None = None
+) -> UserRecord:
+    """Stores a new user (with ``code``, its first code, in the same write)."""
     try:
-        rt.store.create_user(record, claims=unique_keys(config, record), search=search_keys(record))
+        rt.store.create_user(
+            record, claims=unique_keys(config, record), search=search_keys(record), code=code
+        )
     except StoreConflictError as exc:
         raise conflict_error(config, exc.key) from exc
     return record

@@ -58,7 +58,7 @@ from cogkit.errors import (
 )
 from cogkit.services.codes import secret_digest
 from cogkit.services.delivery import Channel, Purpose
-from cogkit.stores.records import RefreshTokenRecord, SessionRecord, UserRecord
+from cogkit.stores.records import CodeRecord, RefreshTokenRecord, SessionRecord, UserRecord
 
 if TYPE_CHECKING:
     from cogkit.domain.pool import UserPool
@@ -293,11 +293,16 @@ class AuthFlow(MfaCalls, DeviceCalls, PasskeyCalls):
                 config, record, Purpose.SIGN_UP, client, client_metadata
             )
         )
+        # The confirmation code is stored with the user: a sign-up writes once.
+        attribute = None if composed is None else self._confirmation_attribute(config, record)
+        issued = None if attribute is None else self._confirmation_code(record, attribute)
         if decision.auto_verify_email or decision.auto_verify_phone:
             # An auto-verified alias is taken from a user who holds it (spec §6.4).
             record = self.pool._create_forcing_aliases(config, record)
+            if issued is not None:
+                self._rt.store.put_code(issued[1])
         else:
-            accounts.create(self._rt, config, record)
+            accounts.create(self._rt, config, record, code=None if issued is None else issued[1])
         events.record(self._rt, config, record, events.EventType.SIGN_UP, client=client)
         if decision.auto_confirm:
             try:
@@ -314,9 +319,11 @@ class AuthFlow(MfaCalls, DeviceCalls, PasskeyCalls):
                 self._rt.store.delete_user(self.pool.id, record.username)
                 raise
             return SignUpResult(user_confirmed=True, user_sub=sub, code_delivery=None)
-        delivery = self._send_confirmation(
-            config, record, Purpose.SIGN_UP, composed=composed, client_id=client.id
-        )
+        delivery = None
+        if issued is not None and composed is not None and attribute is not None:
+            delivery = messages.deliver_code(
+                self._rt, config, record, attribute=attribute, composed=composed, code=issued[0]
+            )
         session = auth_sign_up.sign_up_session(self, client, record)
         return SignUpResult(
             user_confirmed=False, user_sub=sub, code_delivery=delivery, session=session
@@ -364,18 +371,33 @@ class AuthFlow(MfaCalls, DeviceCalls, PasskeyCalls):
         attribute = self._confirmation_attribute(config, record)
         if attribute is None:
             return None
-        return messages.send_code(
+        if composed is None:
+            composed = messages.compose_code(
+                self._rt,
+                config,
+                record,
+                attribute=attribute,
+                purpose=purpose,
+                client_id=client_id,
+                client_metadata=client_metadata,
+            )
+        code, stored = self._confirmation_code(record, attribute, purpose)
+        self._rt.store.put_code(stored)
+        return messages.deliver_code(
+            self._rt, config, record, attribute=attribute, composed=composed, code=code
+        )
+
+    def _confirmation_code(
+        self, record: UserRecord, attribute: str, purpose: Purpose = Purpose.SIGN_UP
+    ) -> tuple[str, CodeRecord]:
+        """A new confirmation code for ``attribute`` and its record (not stored yet)."""
+        return messages.new_code(
             self._rt,
-            config,
             record,
-            attribute=attribute,
             purpose=purpose,
             store_purpose="sign_up",
             ttl=CONFIRMATION_TTL,
             extra={"attribute": attribute},
-            composed=composed,
-            client_id=client_id,
-            client_metadata=client_metadata,
         )
 
     def confirm_sign_up(

@@ -142,7 +142,6 @@ def send_code(
     ``template`` (text with ``{####}``, email subject) replaces the pool's verification
     message, as MFA and sign-in codes do.
     """
-    destination = user.attributes[attribute]
     if composed is None:
         composed = compose_code(
             rt,
@@ -154,21 +153,52 @@ def send_code(
             client_metadata=client_metadata,
             template=template,
         )
+    code, record = new_code(
+        rt, user, purpose=purpose, store_purpose=store_purpose, ttl=ttl, extra=extra
+    )
+    rt.store.put_code(record)
+    return deliver_code(rt, config, user, attribute=attribute, composed=composed, code=code)
+
+
+def new_code(
+    rt: Runtime,
+    user: UserRecord,
+    *,
+    purpose: Purpose,
+    store_purpose: str,
+    ttl: float,
+    extra: dict[str, str] | None = None,
+) -> tuple[str, CodeRecord]:
+    """A fresh code and the record that keeps its digest for ``store_purpose`` (not stored
+    yet: ``send_code`` stores it, a sign-up stores it with the new user)."""
     code = rt.codes.new_code(purpose.value)
     now = rt.now()
     salt = rt.ids.token_bytes(16).hex()
-    rt.store.put_code(
-        CodeRecord(
-            pool_id=user.pool_id,
-            username=user.username,
-            purpose=store_purpose,
-            digest=code_digest(code, salt),
-            salt=salt,
-            created_at=now,
-            expires_at=now + ttl,
-            extra=extra or {},
-        )
+    record = CodeRecord(
+        pool_id=user.pool_id,
+        username=user.username,
+        purpose=store_purpose,
+        digest=code_digest(code, salt),
+        salt=salt,
+        created_at=now,
+        expires_at=now + ttl,
+        extra=extra or {},
     )
+    return code, record
+
+
+def deliver_code(
+    rt: Runtime,
+    config: UserPoolConfig,
+    user: UserRecord,
+    *,
+    attribute: str,
+    composed: Composed,
+    code: str,
+) -> CodeDelivery:
+    """Sends ``code`` to the user's ``attribute`` in the message ``composed`` made."""
+    destination = user.attributes[attribute]
+    now = rt.now()
     channel = channel_for(attribute)
     deliver(
         rt,
@@ -177,7 +207,7 @@ def send_code(
         Message(
             to=destination,
             channel=channel,
-            purpose=purpose,
+            purpose=composed.purpose,
             pool_id=user.pool_id,
             username=user.username,
             text=render(composed.text, code=code),

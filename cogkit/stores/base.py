@@ -89,8 +89,19 @@ class UserStore(Protocol):
     """Protocol: users, their unique claims and their search index."""
 
     def create_user(
-        self, user: UserRecord, *, claims: Collection[str], search: Mapping[str, str]
-    ) -> None: ...
+        self,
+        user: UserRecord,
+        *,
+        claims: Collection[str],
+        search: Mapping[str, str],
+        code: CodeRecord | None = None,
+    ) -> None:
+        """Create one user with its claims and search keys; ``code`` (its confirmation
+        code) is stored in the same write, so a sign-up commits once.
+
+        .. versionchanged:: Unreleased ``code`` added.
+        """
+        ...
 
     def get_user(self, pool_id: str, username: str) -> UserRecord | None: ...
 

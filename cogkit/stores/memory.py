@@ -211,7 +211,12 @@ class MemoryStore:
         data.user_search[username] = dict(search)
 
     def create_user(
-        self, user: UserRecord, *, claims: Collection[str], search: Mapping[str, str]
+        self,
+        user: UserRecord,
+        *,
+        claims: Collection[str],
+        search: Mapping[str, str],
+        code: CodeRecord | None = None,
     ) -> None:
         with self._lock:
             data = self._pool(user.pool_id)
@@ -222,6 +227,8 @@ class MemoryStore:
             bisect.insort(data.usernames, user.username)
             self._set_claims(data, user.username, claims)
             self._set_search(data, user.username, search)
+            if code is not None:
+                data.codes.setdefault(code.username, {})[code.purpose] = code
 
     def get_user(self, pool_id: str, username: str) -> UserRecord | None:
         data = self._data.get(pool_id)

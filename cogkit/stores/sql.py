@@ -1417,12 +1417,21 @@ class SQLStore:
 
     @_translated
     def create_user(
-        self, user: UserRecord, *, claims: Collection[str], search: Mapping[str, str]
+        self,
+        user: UserRecord,
+        *,
+        claims: Collection[str],
+        search: Mapping[str, str],
+        code: CodeRecord | None = None,
     ) -> None:
-        self.create_users([UserEntry(user, claims=claims, search=search)])
+        self._create_users([UserEntry(user, claims=claims, search=search)], code)
 
     @_translated
     def create_users(self, entries: Sequence[UserEntry]) -> None:
+        self._create_users(entries, None)
+
+    def _create_users(self, entries: Sequence[UserEntry], code: CodeRecord | None) -> None:
+        """The users in one transaction, with ``code`` (a new user's first code) too."""
         if not entries:
             return
         self._check_batch(entries)
@@ -1442,6 +1451,8 @@ class SQLStore:
             tx.many(_q_insert, user_rows, "cogkit_users")
             tx.many(_q_insert, claim_rows, "cogkit_user_claims")
             tx.many(_q_insert, search_rows, "cogkit_user_search")
+            if code is not None:
+                tx.run(_q_upsert, _row(code), "cogkit_codes", "pool_id", "username", "purpose")
 
         for _attempt in range(_CLASH_RETRIES):
             try:

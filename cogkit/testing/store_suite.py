@@ -514,6 +514,21 @@ class StoreConformance:
         assert pooled.get_code(POOL, "ann", "sign_up").digest == "d2"  # type: ignore[union-attr]
         assert pooled.get_code(POOL, "ann", "forgot_password") is None
 
+    def test_a_user_is_created_with_its_first_code_or_not_at_all(self, pooled: Store) -> None:
+        pooled.create_user(
+            user_record("ann"), claims={"username:ann"}, search={}, code=code_record()
+        )
+        assert pooled.get_code(POOL, "ann", "sign_up") == code_record()
+        with pytest.raises(StoreConflictError):
+            pooled.create_user(
+                user_record("bob"),
+                claims={"username:ann"},
+                search={},
+                code=code_record("bob"),
+            )
+        assert pooled.get_user(POOL, "bob") is None
+        assert pooled.get_code(POOL, "bob", "sign_up") is None
+
     def test_code_attempts_count_only_for_that_code(self, pooled: Store) -> None:
         pooled.put_code(code_record())
         assert pooled.add_code_attempt(POOL, "ann", "sign_up", "d1") == 1

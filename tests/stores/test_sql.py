@@ -259,7 +259,7 @@ def test_a_database_failure_is_an_internal_error_without_parameters(sql_url: str
                 user_record("secret-name"), claims={"username:x"}, search={"email": "hidden@x"}
             )
         assert caught.value.code == "InternalErrorException"
-        assert caught.value.message.startswith("create_users failed: ")
+        assert caught.value.message.startswith("create_user failed: ")
         chain = f"{caught.value.message} {caught.value.__cause__}"
         assert "secret-name" not in chain and "hidden@x" not in chain
         assert store.get_user(POOL, "secret-name") is None  # the transaction rolled back
