@@ -12,7 +12,7 @@ from __future__ import annotations
 
 import json
 import math
-from collections.abc import Callable, Iterable, Mapping
+from collections.abc import Callable, Collection, Iterable, Mapping
 from typing import TYPE_CHECKING, Any, ClassVar
 
 import attrs
@@ -845,6 +845,23 @@ class AuthFlow(MfaCalls, DeviceCalls, PasskeyCalls):
         params = {"USER_ID_FOR_SRP": attempt.user.username, **parameters}
         return AuthResult(challenge=Challenge(name, params, None if key else session))
 
+    def _live_session(
+        self, session: str, kinds: Collection[str], *, client: AppClient | None = None
+    ) -> SessionRecord:
+        """The unexpired session ``session`` of one of ``kinds`` in this pool (opened
+        through ``client``, when given); NotAuthorized otherwise."""
+        stored = self._rt.store.get_session(secret_digest(session))
+        if (
+            stored is None
+            or stored.pool_id != self.pool.id
+            or (client is not None and stored.client_id != client.id)
+            or stored.challenge not in kinds
+        ):
+            raise NotAuthorizedError("Invalid session for the user.")
+        if self._rt.now() >= stored.expires_at:
+            raise NotAuthorizedError("Invalid session for the user, session is expired.")
+        return stored
+
     def _open_session(
         self,
         session: str,
@@ -955,17 +972,8 @@ class AuthFlow(MfaCalls, DeviceCalls, PasskeyCalls):
         config, client = self._client(client_id)
         session_key = session if keyed is None else keyed(self, client, answers)
         assert session_key is not None
-        stored = self._rt.store.get_session(secret_digest(session_key))
-        if (
-            stored is None
-            or stored.pool_id != self.pool.id
-            or stored.client_id != client.id
-            # Sessions that are not a challenge's (sign-up's) answer no challenge.
-            or stored.challenge not in _CHALLENGE_NAMES
-        ):
-            raise NotAuthorizedError("Invalid session for the user.")
-        if self._rt.now() >= stored.expires_at:
-            raise NotAuthorizedError("Invalid session for the user, session is expired.")
+        # Sessions that are not a challenge's (sign-up's) answer no challenge.
+        stored = self._live_session(session_key, _CHALLENGE_NAMES, client=client)
         if stored.challenge != name.value:
             raise InvalidParameterError(
                 f"The session is for the {stored.challenge} challenge, not {name.value}.",

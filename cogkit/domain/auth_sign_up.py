@@ -29,7 +29,6 @@ from cogkit.domain.client import AppClient
 from cogkit.domain.config import UserPoolConfig
 from cogkit.domain.enums import AuthFactor, AuthFlowType, ExplicitAuthFlow, VerifiedAttribute
 from cogkit.errors import InvalidParameterError, NotAuthorizedError
-from cogkit.services.codes import secret_digest
 from cogkit.stores.records import SessionRecord, UserRecord
 
 __all__: list[str] = []
@@ -98,16 +97,7 @@ def _stored(
     flow: AuthFlow, client: AppClient, session: str, marker: str, record: UserRecord | None
 ) -> SessionRecord:
     """The live session ``session`` of kind ``marker`` for ``record`` through ``client``."""
-    stored = flow._rt.store.get_session(secret_digest(session))
-    if (
-        stored is None
-        or stored.pool_id != flow.pool.id
-        or stored.client_id != client.id
-        or stored.challenge != marker
-    ):
-        raise NotAuthorizedError(_INVALID)
-    if flow._rt.now() >= stored.expires_at:
-        raise NotAuthorizedError("Invalid session for the user, session is expired.")
+    stored = flow._live_session(session, (marker,), client=client)
     if (
         record is None
         or record.username != stored.username

@@ -14,7 +14,7 @@ administrator's) into ``UserPool``.  The sign-in challenges are in ``auth_mfa``.
 
 from __future__ import annotations
 
-from collections.abc import Iterable, Mapping
+from collections.abc import Collection, Iterable, Mapping
 from typing import TYPE_CHECKING, Any
 
 import attrs
@@ -40,7 +40,6 @@ from cogkit.errors import (
     SoftwareTokenMFANotFoundError,
 )
 from cogkit.services import totp
-from cogkit.services.codes import secret_digest
 from cogkit.stores.records import SessionRecord, UserRecord
 
 if TYPE_CHECKING:
@@ -376,6 +375,9 @@ class MfaCalls:
     if TYPE_CHECKING:  # provided by AuthFlow
 
         def _access(self, access_token: str) -> tuple[UserPoolConfig, AppClient, UserRecord]: ...
+        def _live_session(
+            self, session: str, kinds: Collection[str], *, client: AppClient | None = None
+        ) -> SessionRecord: ...
         def _take(self, stored: SessionRecord) -> None: ...
         def _open_session(
             self,
@@ -390,15 +392,7 @@ class MfaCalls:
         """An open ``MFA_SETUP`` session of this pool and its user."""
         v.string("session", session, min_len=20, max_len=2048)
         _record, config = self._rt.pool(self.pool.id)
-        stored = self._rt.store.get_session(secret_digest(session))
-        if (
-            stored is None
-            or stored.pool_id != self.pool.id
-            or stored.challenge != ChallengeName.MFA_SETUP
-        ):
-            raise NotAuthorizedError("Invalid session for the user.")
-        if self._rt.now() >= stored.expires_at:
-            raise NotAuthorizedError("Invalid session for the user, session is expired.")
+        stored = self._live_session(session, (ChallengeName.MFA_SETUP.value,))
         record = self._rt.store.get_user(self.pool.id, stored.username)
         if record is None or not record.enabled:
             raise NotAuthorizedError("Invalid session for the user.")
